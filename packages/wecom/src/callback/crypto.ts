@@ -1,0 +1,156 @@
+/**
+ * Callback crypto: WeCom's signature and AES scheme (wecom-protocol.md §6.4–6.5, D-90968/91144), built on the
+ * official `@wecom/crypto` with the checks it leaves out: a strict EncodingAESKey, a constant-time signature
+ * compare, validated PKCS#7 padding (WeCom pads to 32 bytes, not 16), a consistent length field, and a receive
+ * id that must equal the expected one. Pure functions, no I/O.
+ */
+import { createDecipheriv, timingSafeEqual } from 'node:crypto';
+import * as official from '@wecom/crypto';
+
+/** The WXBizMsgCrypt codes (§6.8), so errors line up with what other SDKs and WeCom's docs call them. */
+export const CryptoErrorCode = {
+  ValidateSignature: -40001,
+  ParseXml: -40002,
+  IllegalAesKey: -40004,
+  ValidateReceiveId: -40005,
+  DecryptAES: -40007,
+  IllegalBuffer: -40008,
+  DecodeBase64: -40010,
+} as const;
+export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode];
+
+/** A callback that failed a crypto check. The message says what to fix; it never contains a key or token. */
+export class CallbackCryptoError extends Error {
+  readonly code: CryptoErrorCode;
+  constructor(code: CryptoErrorCode, message: string) {
+    super(message);
+    this.name = 'CallbackCryptoError';
+    this.code = code;
+  }
+}
+
+const AES_KEY_PATTERN = /^[A-Za-z0-9]{43}$/;
+const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** WeCom pads the plaintext to a multiple of 32 bytes (§6.5), so a pad byte is 1..32. */
+const BLOCK = 32;
+
+/**
+ * Checks an EncodingAESKey: exactly 43 characters of [A-Za-z0-9] that decode (with a trailing "=") to 32 bytes.
+ * Throws a CallbackCryptoError that says what is wrong, without echoing the key.
+ */
+export function assertEncodingAESKey(encodingAESKey: string): Buffer {
+  if (typeof encodingAESKey !== 'string' || !AES_KEY_PATTERN.test(encodingAESKey)) {
+    const length = typeof encodingAESKey === 'string' ? encodingAESKey.length : 0;
+    throw new CallbackCryptoError(
+      CryptoErrorCode.IllegalAesKey,
+      `invalid EncodingAESKey: it must be exactly 43 characters of A-Z, a-z and 0-9 (got ${length} characters${
+        length === 43 ? ' with a character outside that set' : ''
+      }); copy it again from the app's "API receive" settings`,
+    );
+  }
+  const key = Buffer.from(`${encodingAESKey}=`, 'base64');
+  if (key.length !== 32) {
+    throw new CallbackCryptoError(CryptoErrorCode.IllegalAesKey, 'invalid EncodingAESKey: it does not decode to a 32-byte AES key');
+  }
+  return key;
+}
+
+/** msg_signature = sha1 of the four values sorted and joined (§6.4). */
+export function computeSignature(token: string, timestamp: string | number, nonce: string | number, encrypt: string): string {
+  return official.getSignature(token, String(timestamp), String(nonce), encrypt);
+}
+
+/** Constant-time comparison of a received msg_signature with the one we compute. */
+export function verifySignature(
+  token: string,
+  timestamp: string | number,
+  nonce: string | number,
+  encrypt: string,
+  signature: string,
+): boolean {
+  const expected = Buffer.from(computeSignature(token, timestamp, nonce, encrypt), 'utf8');
+  const received = Buffer.from(String(signature ?? '').toLowerCase(), 'utf8');
+  return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+export interface DecryptedMessage {
+  /** The plaintext message (XML for callbacks, a numeric string for URL verification). */
+  readonly message: string;
+  /** The receive id carried in the ciphertext; equal to the expected one when decryptMessage returns. */
+  readonly receiveId: string;
+}
+
+/**
+ * Decrypts an `Encrypt` value or `echostr` and checks it was meant for `expectedReceiveId` (the CorpID for a
+ * self-built app). Throws CallbackCryptoError on bad base64, bad length, bad padding, a malformed buffer or a
+ * receive id mismatch.
+ */
+export function decryptMessage(encodingAESKey: string, encrypted: string, expectedReceiveId: string): DecryptedMessage {
+  const key = assertEncodingAESKey(encodingAESKey);
+  if (typeof encrypted !== 'string' || encrypted.length === 0 || !BASE64_PATTERN.test(encrypted)) {
+    throw new CallbackCryptoError(CryptoErrorCode.DecodeBase64, 'the encrypted text is not valid base64');
+  }
+  const cipher = Buffer.from(encrypted, 'base64');
+  if (cipher.length < BLOCK || cipher.length % 16 !== 0) {
+    throw new CallbackCryptoError(
+      CryptoErrorCode.DecryptAES,
+      `the encrypted text is ${cipher.length} bytes; AES-CBC ciphertext from WeCom is a multiple of 32 bytes`,
+    );
+  }
+  const plainLength = cipher.length - checkPadding(key, cipher);
+
+  let result: { message: string; id: string };
+  try {
+    result = official.decrypt(encodingAESKey, encrypted);
+  } catch {
+    throw new CallbackCryptoError(CryptoErrorCode.DecryptAES, 'AES decryption failed: the EncodingAESKey does not match the sender');
+  }
+  // Layout: random(16) ‖ msg_len(4, big-endian) ‖ msg ‖ receiveid, then padding (§6.5).
+  const messageLength = Buffer.byteLength(result.message, 'utf8');
+  const declared = readDeclaredLength(key, cipher);
+  if (declared === null || 20 + declared > plainLength || declared !== messageLength) {
+    throw new CallbackCryptoError(CryptoErrorCode.IllegalBuffer, 'the decrypted buffer is malformed: its length field does not fit the message');
+  }
+  const receiveId = result.id;
+  if (receiveId !== expectedReceiveId) {
+    throw new CallbackCryptoError(
+      CryptoErrorCode.ValidateReceiveId,
+      `receive id mismatch: the message was encrypted for "${receiveId}", expected "${expectedReceiveId}" (check the CorpID)`,
+    );
+  }
+  return { message: result.message, receiveId };
+}
+
+/** Encrypts a message for `receiveId` (the CorpID), as WeCom does for callbacks and we do for passive replies. */
+export function encryptMessage(encodingAESKey: string, message: string, receiveId: string, random?: Buffer): string {
+  assertEncodingAESKey(encodingAESKey);
+  if (random !== undefined && random.length !== 16) throw new RangeError('random must be 16 bytes');
+  return official.encrypt(encodingAESKey, message, receiveId, random);
+}
+
+/**
+ * Validates the PKCS#7 padding by decrypting only the last two AES blocks (CBC lets us start anywhere: the IV of
+ * a block is the ciphertext block before it). Returns the pad length.
+ */
+function checkPadding(key: Buffer, cipher: Buffer): number {
+  const tailStart = cipher.length - BLOCK;
+  const iv = tailStart === 0 ? key.subarray(0, 16) : cipher.subarray(tailStart - 16, tailStart);
+  const tail = decryptRaw(key, iv, cipher.subarray(tailStart));
+  const pad = tail[tail.length - 1]!;
+  if (pad < 1 || pad > BLOCK || !tail.subarray(tail.length - pad).every((b) => b === pad)) {
+    throw new CallbackCryptoError(CryptoErrorCode.IllegalBuffer, 'bad padding: the ciphertext was not produced with this EncodingAESKey');
+  }
+  return pad;
+}
+
+/** Reads the 4-byte length field, which sits in the first AES block (bytes 16..19). */
+function readDeclaredLength(key: Buffer, cipher: Buffer): number | null {
+  const first = decryptRaw(key, key.subarray(0, 16), cipher.subarray(0, 32));
+  return first.length >= 20 ? first.readUInt32BE(16) : null;
+}
+
+function decryptRaw(key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-cbc', key, iv);
+  decipher.setAutoPadding(false);
+  return Buffer.concat([decipher.update(data), decipher.final()]);
+}
