@@ -1,0 +1,160 @@
+/**
+ * Kysely's view of the tables in migrations/ (one interface per table). Keep in step with the SQL: the schema
+ * dump (apps/server/schema.sql) shows what the migrations really produce.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamptz: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type StoredRole = 'recruiter' | 'hiring_manager';
+export type InterviewStatus = 'scheduled' | 'cancelled' | 'completed';
+export type InterviewerResponse = 'pending' | 'accepted' | 'declined';
+export type Rating = 'strong_no' | 'no' | 'yes' | 'strong_yes';
+export type DecisionValue = 'advance' | 'another_round' | 'reject';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'dropped';
+export type OAuthPurpose = 'sign_in' | 'join';
+
+export interface SkillNote {
+  skill: string;
+  note: string;
+}
+
+export interface PeopleTable {
+  id: Generated<string>;
+  wecom_userid: string;
+  name: string;
+  english_name: string | null;
+  department_ids: ColumnType<number[], number[] | undefined, number[]>;
+  active: Generated<boolean>;
+  roles: ColumnType<StoredRole[], StoredRole[] | undefined, StoredRole[]>;
+  bot_welcomed_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CandidatesTable {
+  id: Generated<string>;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface InterviewsTable {
+  id: Generated<string>;
+  candidate_id: string;
+  position: string;
+  starts_at: Timestamp;
+  duration_minutes: number;
+  status: ColumnType<InterviewStatus, InterviewStatus | undefined, InterviewStatus>;
+  recruiter_id: string;
+  hiring_manager_id: string | null;
+  version: Generated<number>;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  completed_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface InterviewInterviewersTable {
+  interview_id: string;
+  person_id: string;
+  response: ColumnType<InterviewerResponse, InterviewerResponse | undefined, InterviewerResponse>;
+  responded_at: Timestamp | null;
+  card_task_id: string | null;
+  card_response_code: string | null;
+  added_at: DefaultedTimestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface RoomsTable {
+  id: Generated<string>;
+  interview_id: string;
+  candidate_token_hash: Buffer;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+  candidate_name: string | null;
+  candidate_joined_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface ScorecardsTable {
+  id: Generated<string>;
+  interview_id: string;
+  interviewer_id: string;
+  rating: Rating;
+  skill_notes: ColumnType<SkillNote[], string | undefined, string>;
+  summary: ColumnType<string, string | undefined, string>;
+  submitted_at: DefaultedTimestamp;
+}
+
+export interface DecisionsTable {
+  id: Generated<string>;
+  interview_id: string;
+  decision: DecisionValue;
+  decided_by: string;
+  decided_at: DefaultedTimestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  kind: string;
+  recipient_ids: string[];
+  /** The domain notification (src/notifications/notification.ts), as JSON. */
+  payload: ColumnType<unknown, string, string>;
+  interview_id: string | null;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  dedupe_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  errcode: number | null;
+  errmsg: string | null;
+  msgid: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  last_attempt_at: Timestamp | null;
+  sent_at: Timestamp | null;
+}
+
+export interface InboundCallbacksTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  event_type: string;
+  raw: ColumnType<unknown, string, string>;
+  received_at: DefaultedTimestamp;
+  handled_at: Timestamp | null;
+  error: string | null;
+}
+
+export interface SessionsTable {
+  id_hash: Buffer;
+  person_id: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  user_agent: string | null;
+}
+
+export interface OAuthStatesTable {
+  state: string;
+  purpose: OAuthPurpose;
+  redirect_to: ColumnType<string, string | undefined, string>;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface Database {
+  people: PeopleTable;
+  candidates: CandidatesTable;
+  interviews: InterviewsTable;
+  interview_interviewers: InterviewInterviewersTable;
+  rooms: RoomsTable;
+  scorecards: ScorecardsTable;
+  decisions: DecisionsTable;
+  outbox: OutboxTable;
+  inbound_callbacks: InboundCallbacksTable;
+  sessions: SessionsTable;
+  oauth_states: OAuthStatesTable;
+}
