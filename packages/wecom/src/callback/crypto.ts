@@ -154,3 +154,32 @@ function decryptRaw(key: Buffer, iv: Buffer, data: Buffer): Buffer {
   decipher.setAutoPadding(false);
   return Buffer.concat([decipher.update(data), decipher.final()]);
 }
+
+/** What a callback receiver needs (§6.1): the app's Token and EncodingAESKey, and the CorpID as receive id. */
+export interface CallbackCredentials {
+  /** The callback Token: up to 32 English letters and digits. */
+  readonly token: string;
+  /** 43 characters of [A-Za-z0-9]. */
+  readonly encodingAESKey: string;
+  /** The receive id: the CorpID for a self-built app or contact sync (§6.5). */
+  readonly corpId: string;
+}
+
+/**
+ * Checks callback settings before any request arrives, so a typo fails at start instead of on WeCom's first
+ * retry. Messages name the setting and never echo the secret.
+ */
+export function assertCallbackCredentials(credentials: CallbackCredentials): void {
+  if (credentials === null || typeof credentials !== 'object') throw new TypeError('callback settings are required: { token, encodingAESKey, corpId }');
+  const { token, corpId } = credentials;
+  if (typeof token !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(token)) {
+    throw new CallbackCryptoError(
+      CryptoErrorCode.ValidateSignature,
+      `invalid callback token: it must be 1 to 32 English letters and digits (got ${typeof token === 'string' ? `${token.length} characters` : typeof token}); copy it from the app's "API receive" settings`,
+    );
+  }
+  assertEncodingAESKey(credentials.encodingAESKey);
+  if (typeof corpId !== 'string' || corpId.trim() === '') {
+    throw new CallbackCryptoError(CryptoErrorCode.ValidateReceiveId, 'corpId is required: callbacks are encrypted for the CorpID and refused for any other');
+  }
+}

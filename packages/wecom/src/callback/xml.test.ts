@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { CallbackCryptoError, CryptoErrorCode } from './crypto.ts';
+import { bare, buildEncryptedEnvelope, cdata, children, parseCallbackXml, parseEncryptedEnvelope, repeat, writeXml } from './xml.ts';
+
+function parseError(xml: string): CallbackCryptoError {
+  try {
+    parseCallbackXml(xml);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CallbackCryptoError);
+    expect((error as CallbackCryptoError).code).toBe(CryptoErrorCode.ParseXml);
+    return error as CallbackCryptoError;
+  }
+  throw new Error(`expected ${xml} to be refused`);
+}
+
+describe('parseCallbackXml', () => {
+  it('keeps every value a string, CDATA verbatim and 64-bit ids exact', () => {
+    const record = parseCallbackXml(
+      '<?xml version="1.0"?><xml><Content><![CDATA[ a &amp; <b> ]]></Content><MsgId>4561255354251345929</MsgId><E><![CDATA[]]></E><F></F><G/></xml>',
+    );
+    expect(record).toEqual({ Content: ' a &amp; <b> ', MsgId: '4561255354251345929', E: '', F: '', G: '' });
+  });
+
+  it('decodes only predefined entities and character references outside CDATA', () => {
+    expect(parseCallbackXml('<xml><A>a &amp; b &lt;c&gt; &#20320;&#x597D; &nbsp; &unknown;</A></xml>').A).toBe('a & b <c> 你好 &nbsp; &unknown;');
+  });
+
+  it('turns repeated elements into arrays and nested ones into records', () => {
+    expect(parseCallbackXml('<xml><S><I>1</I><I>2</I></S><T><I>3</I></T></xml>')).toEqual({ S: { I: ['1', '2'] }, T: { I: '3' } });
+  });
+
+  it('refuses a DOCTYPE and entity declarations, so nothing can expand', () => {
+    const laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><xml><A>&lol2;</A></xml>';
+    expect(parseError(laughs).message).toMatch(/DOCTYPE/);
+    expect(parseError('<xml><!ENTITY x "y"></xml>').message).toMatch(/entity|well-formed/);
+  });
+
+  it('refuses malformed XML, other roots and dangerous tag names with a clear message', () => {
+    expect(parseError('').message).toMatch(/empty/);
+    expect(parseError('<xml><A>unclosed</xml>').message).toMatch(/not well-formed/);
+    expect(parseError('<root><A>1</A></root>').message).toMatch(/single <xml> root.*<root>/);
+    expect(parseError('<xml><A>1</A></xml><xml><A>2</A></xml>').message).toMatch(/root|well-formed/);
+    parseError('<xml><__proto__><polluted>1</polluted></__proto__></xml>');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('writeXml', () => {
+  it('writes strings in CDATA, numbers bare, and survives "]]>" in text', () => {
+    const xml = writeXml({ A: cdata('x]]>y'), B: bare(12), C: children({ D: repeat([cdata('1'), cdata('2')]) }), E: undefined });
+    expect(xml).toBe('<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A><B>12</B><C><D><![CDATA[1]]></D><D><![CDATA[2]]></D></C></xml>');
+    expect(parseCallbackXml(xml)).toEqual({ A: 'x]]>y', B: '12', C: { D: ['1', '2'] } });
+  });
+});
+
+describe('encrypted envelope', () => {
+  it('round-trips and reports a missing Encrypt', () => {
+    const xml = buildEncryptedEnvelope({ toUserName: 'ww1', agentId: '1000002', encrypt: 'abc+/=' });
+    expect(parseEncryptedEnvelope(xml)).toEqual({ toUserName: 'ww1', agentId: '1000002', encrypt: 'abc+/=' });
+    expect(() => parseEncryptedEnvelope('<xml><ToUserName>ww1</ToUserName></xml>')).toThrow(/no <Encrypt>/);
+  });
+});
