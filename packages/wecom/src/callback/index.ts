@@ -44,3 +44,19 @@ export {
   passiveReplyXml,
 } from './reply.ts';
 export type { DecryptedPassiveReply, NewsArticle, ParsedPassiveReply, PassiveReply, PassiveReplyType, ReplyAddress } from './reply.ts';
+export { CallbackHandlerError, CallbackReplyError, CallbackRequestError } from './errors.ts';
+export type { CallbackRequestFailure } from './errors.ts';
+export { dedupeKeyFor, MemoryDedupeStore } from './dedupe.ts';
+export type { DedupeClaim, DedupeStore, MemoryDedupeStoreOptions } from './dedupe.ts';
+export { CallbackRouter } from './router.ts';
+export type { CallbackContext, CallbackErrorHandler, CallbackControls, CallbackHandlerFn, Pattern, PatternEventType } from './router.ts';
+export { decryptCallback, DEFAULT_MAX_BODY_BYTES, readCallbackQuery, verifyUrl } from './verify.ts';
+export type { CallbackSignatureParams, DecryptedCallback, UrlVerificationParams, VerifyOptions } from './verify.ts';
+export { CallbackReceiver, createCallbackHandler } from './receiver.ts';
+export type { CallbackReceiverOptions, Clock, QueryInput, ReceivedCallback } from './receiver.ts';
+export { respondToCallback } from './adapters/http.ts';
+export type { CallbackHttpRequest, CallbackHttpResponse } from './adapters/http.ts';
+export { createNodeMiddleware } from './adapters/node.ts';
+export type { NodeMiddleware, NodeMiddlewareOptions } from './adapters/node.ts';
+export { wecomCallbackPlugin } from './adapters/fastify.ts';
+export type { FastifyCallbackOptions } from './adapters/fastify.ts';

@@ -34,6 +34,13 @@ export type PassiveReply =
 
 export type PassiveReplyType = PassiveReply['type'];
 
+const REPLY_TYPES: ReadonlySet<string> = new Set<PassiveReplyType>(['text', 'image', 'voice', 'video', 'news', 'update_button']);
+
+/** Whether a handler's return value is meant as a reply: an object whose `type` is a reply type. */
+export function isPassiveReply(value: unknown): value is PassiveReply {
+  return typeof value === 'object' && value !== null && REPLY_TYPES.has((value as { type?: unknown }).type as string);
+}
+
 /** Who the reply goes to and when: ToUserName is the member who sent the callback, FromUserName the CorpID. */
 export interface ReplyAddress {
   toUserName: string;

@@ -10,3 +10,5 @@ export { decryptPassiveReply, encryptPassiveReply, parsePassiveReplyXml, passive
 export type { DecryptedPassiveReply, ParsedPassiveReply, PassiveReply } from '../callback/reply.ts';
 export { parseCallbackEvent, serializeCallbackXml } from '../callback/events.ts';
 export type { CallbackEvent, CallbackEventInput } from '../callback/events.ts';
+export { dedupeStoreContract } from './dedupe-store-contract.ts';
+export type { DedupeStoreCheck } from './dedupe-store-contract.ts';
