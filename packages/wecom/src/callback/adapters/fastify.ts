@@ -40,7 +40,8 @@ export const wecomCallbackPlugin: FastifyPluginAsync<FastifyCallbackOptions> = a
     const body = Buffer.isBuffer(request.body) ? request.body : typeof request.body === 'string' ? request.body : '';
     return send(reply, await respondToCallback(receiver, { method: request.method, query: queryAt === -1 ? '' : url.slice(queryAt + 1), body }));
   };
-  fastify.route({ method: ['GET', 'POST'], url: path, handler });
+  // Other methods are routed too, so they get the shared 405 rather than fastify's 404.
+  fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], url: path, handler });
 };
 
 interface Reply {
