@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, readMigrations } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/pool.ts';
@@ -39,8 +39,9 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 async function templateName(): Promise<string> {
   const hash = createHash('sha256');
   for (const m of await readMigrations()) hash.update(m.name).update(m.checksum);
-  const require = createRequire(import.meta.url);
-  const workerPackage = JSON.parse(readFileSync(require.resolve('graphile-worker/package.json'), 'utf8')) as { version: string };
+  // graphile-worker's package.json is not exported; it sits beside dist/ of the resolved entry point.
+  const workerPackageFile = fileURLToPath(new URL('../package.json', import.meta.resolve('graphile-worker')));
+  const workerPackage = JSON.parse(readFileSync(workerPackageFile, 'utf8')) as { version: string };
   hash.update(workerPackage.version);
   return `pairview_tpl_${hash.digest('hex').slice(0, 16)}`;
 }
@@ -63,6 +64,15 @@ function ensureTemplate(): Promise<string> {
           await migrate(handle.pool);
         } finally {
           await handle.close();
+        }
+        // A closed client's backend can linger for a moment; renaming (and cloning) needs none connected.
+        for (let i = 0; i < 50; i++) {
+          const { rowCount: connected } = await admin.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [building],
+          );
+          if (!connected) break;
+          await new Promise((r) => setTimeout(r, 20));
         }
         // Renamed only when complete, so a crash mid-build never leaves a half-migrated template behind.
         await admin.query(`alter database "${building}" rename to "${name}"`);

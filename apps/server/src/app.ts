@@ -1,0 +1,137 @@
+/**
+ * Builds the Pairview HTTP app from its dependencies; never listens (main.ts does, tests call `inject`).
+ * Registers cookies, the access-control hook, the error handler and every domain's routes.
+ */
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import type { Policy } from './auth/policies.ts';
+import type { Principal } from './auth/principal.ts';
+import { authRoutes } from './auth/routes.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/pool.ts';
+import { handleError } from './http/errors.ts';
+import { registerRoutes, type AnyRoute } from './http/route.ts';
+import { interviewRoutes } from './interviews/routes.ts';
+import { messageRoutes } from './notifications/routes.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { roomRoutes } from './rooms/routes.ts';
+import { scorecardRoutes } from './scorecards/routes.ts';
+import { healthRoutes, type WeComStatus } from './health.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every route: who may call it (auth/policies.ts). */
+    policy?: Policy;
+    summary?: string;
+  }
+  interface FastifyRequest {
+    /** Set by the access-control hook from the route's policy. */
+    principal: Principal | undefined;
+  }
+}
+
+/** What every route handler may use. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+  clock: Clock;
+  /** Signs the session cookie. */
+  sessionSecret: string;
+}
+
+/** Routes added by the WeCom glue (OAuth sign-in, /wecom/callback): plain fastify routes with `config.policy`. */
+export type AppPlugin = (app: FastifyInstance, context: AppContext) => Promise<void> | void;
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  pool: pg.Pool;
+  clock?: Clock;
+  /** Defaults to config.sessionSecret; one of the two is required. */
+  sessionSecret?: string;
+  /** WeCom connection status for /healthz; the WeCom glue provides it. */
+  wecomStatus?: () => Promise<WeComStatus>;
+  plugins?: readonly AppPlugin[];
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  policy: string;
+  summary: string | undefined;
+}
+
+/** Candidate link tokens are bearer secrets: request logs show the route, never the token. */
+function redactUrl(url: string): string {
+  return url.replace(/\/(room-links|r)\/[^/?#]+/, '/$1/[redacted]');
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const sessionSecret = deps.sessionSecret ?? deps.config.sessionSecret;
+  if (!sessionSecret) throw new Error('buildApp needs a session secret (SESSION_SECRET, or deps.sessionSecret)');
+  const context: AppContext = {
+    config: deps.config,
+    db: deps.db,
+    pool: deps.pool,
+    clock: deps.clock ?? systemClock,
+    sessionSecret,
+  };
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: true,
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.log = app.log.child({}, {
+    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
+  });
+
+  const routes: RouteInfo[] = [];
+  app.decorate('pairviewRoutes', routes);
+  app.addHook('onRoute', (options) => {
+    const policy = options.config?.policy;
+    if (!policy) {
+      throw new Error(`${String(options.method)} ${options.url} declares no access policy: add config.policy (src/auth/policies.ts)`);
+    }
+    // fastify adds a HEAD twin for every GET; the GET entry covers it.
+    if (options.method === 'HEAD') return;
+    routes.push({ method: String(options.method), url: options.url, policy: policy.name, summary: options.config?.summary });
+  });
+
+  await app.register(cookie, { secret: sessionSecret });
+
+  app.decorateRequest('principal', undefined);
+  app.addHook('preHandler', async (request) => {
+    const policy = request.routeOptions.config.policy;
+    if (!policy) throw new Error(`no policy on ${request.routeOptions.url}`); // unreachable: onRoute refuses such routes
+    request.principal = await policy.authorize(request, context);
+  });
+
+  app.setErrorHandler(handleError);
+
+  const routeSets: AnyRoute[][] = [
+    healthRoutes(context, deps.wecomStatus),
+    authRoutes(context),
+    peopleRoutes(context),
+    interviewRoutes(context),
+    scorecardRoutes(context),
+    roomRoutes(context),
+    messageRoutes(context),
+  ];
+  for (const set of routeSets) registerRoutes(app, set);
+  for (const plugin of deps.plugins ?? []) await plugin(app, context);
+
+  await app.ready();
+  return app;
+}
+
+/** Every route with its policy, in registration order (the access-control test and the README use it). */
+export function routeList(app: FastifyInstance): RouteInfo[] {
+  return (app as FastifyInstance & { pairviewRoutes: RouteInfo[] }).pairviewRoutes;
+}

@@ -1,0 +1,53 @@
+/**
+ * The `state` parameter of a WeCom OAuth round trip (wecom-protocol.md, OAuth): created per request, stored,
+ * consumed once before it expires. It binds the callback to a sign-in we started and carries where to go next.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/pool.ts';
+import type { OAuthPurpose } from '../db/schema.ts';
+import { InvalidRequestError } from '../errors.ts';
+
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+/** Only same-site paths: an open redirect after sign-in would hand a session to anyone's page. */
+export function safeRedirect(to: string | undefined): string {
+  if (!to || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return '/';
+  return to;
+}
+
+export async function createOAuthState(
+  db: Db,
+  clock: Clock,
+  options: { purpose: OAuthPurpose; redirectTo?: string | undefined },
+): Promise<string> {
+  // WeCom passes `state` back verbatim; it allows a-zA-Z0-9 and at most 128 bytes (wecom-protocol.md, OAuth).
+  const state = randomBytes(24).toString('hex');
+  const now = clock.now();
+  await db
+    .insertInto('oauth_states')
+    .values({
+      state,
+      purpose: options.purpose,
+      redirect_to: safeRedirect(options.redirectTo),
+      created_at: now,
+      expires_at: new Date(now.getTime() + OAUTH_STATE_TTL_MS),
+    })
+    .execute();
+  return state;
+}
+
+/** Marks the state used and returns it; unknown, expired or already used states are refused. */
+export async function consumeOAuthState(db: Db, clock: Clock, state: string): Promise<{ purpose: OAuthPurpose; redirectTo: string }> {
+  const now = clock.now();
+  const row = await db
+    .updateTable('oauth_states')
+    .set({ used_at: now })
+    .where('state', '=', state)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['purpose', 'redirect_to'])
+    .executeTakeFirst();
+  if (!row) throw new InvalidRequestError('This sign-in link has expired or was already used: start the sign-in again');
+  return { purpose: row.purpose, redirectTo: row.redirect_to };
+}

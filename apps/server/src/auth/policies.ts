@@ -1,0 +1,152 @@
+/**
+ * Access control, declared per route (`config.policy`) and enforced for every route by one hook (http/app
+ * hooks): a route without a policy cannot be registered. Each policy resolves the principal the handler runs as,
+ * or throws 401 (no valid session) / 403 (not allowed; the body says nothing about the resource).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/pool.ts';
+import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import { findRoomByToken } from '../rooms/links.ts';
+import { rolesOf, seesAllInterviews, type CandidatePrincipal, type MemberPrincipal, type Principal, type Role } from './principal.ts';
+import { SESSION_COOKIE, findSessionPerson } from './sessions.ts';
+
+export interface AuthContext {
+  db: Db;
+  clock: Clock;
+  config: Config;
+}
+
+export interface Policy {
+  /** Shown in the route list and in test failures. */
+  readonly name: string;
+  authorize(request: FastifyRequest, context: AuthContext): Promise<Principal | undefined>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function param(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function member(request: FastifyRequest, { db, clock, config }: AuthContext): Promise<MemberPrincipal> {
+  const raw = request.cookies[SESSION_COOKIE];
+  if (!raw) throw new UnauthenticatedError();
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) throw new UnauthenticatedError('Your session is not valid any more: sign in again');
+  const person = await findSessionPerson(db, unsigned.value, clock);
+  if (!person) throw new UnauthenticatedError('Your session has expired: sign in again');
+  return { kind: 'member', person, roles: rolesOf(person, config.admins) };
+}
+
+/** Anyone, signed in or not (health check, sign-in, WeCom callbacks that verify their own signature). */
+export const publicAccess: Policy = {
+  name: 'public',
+  async authorize() {
+    return undefined;
+  },
+};
+
+/** Any signed-in member; the handler scopes what it returns to them. */
+export const signedIn: Policy = {
+  name: 'signed-in',
+  authorize: member,
+};
+
+/** Members holding at least one of `roles`. */
+export function anyRole(...roles: Role[]): Policy {
+  return {
+    name: `role:${roles.join('|')}`,
+    async authorize(request, context) {
+      const principal = await member(request, context);
+      if (!roles.some((role) => principal.roles.has(role))) throw new ForbiddenError();
+      return principal;
+    },
+  };
+}
+
+type InterviewRelation = 'interviewer' | 'hiring_manager' | 'recruiter';
+
+/**
+ * Members related to the interview named by the `:id` parameter (in one of `relations`), plus recruiters and
+ * admins when `staff` is true. Someone unrelated gets the same 403 whether the interview exists or not.
+ */
+function interviewAccess(name: string, relations: readonly InterviewRelation[], staffRoles: readonly Role[]): Policy {
+  return {
+    name,
+    async authorize(request, context) {
+      const principal = await member(request, context);
+      if (staffRoles.some((role) => principal.roles.has(role))) return principal;
+      const interviewId = param(request, 'id');
+      if (!interviewId || !UUID.test(interviewId)) throw new ForbiddenError();
+      const personId = principal.person.id;
+      const related = await context.db
+        .selectFrom('interviews')
+        .select('interviews.id')
+        .where('interviews.id', '=', interviewId)
+        .where((eb) =>
+          eb.or([
+            ...(relations.includes('interviewer')
+              ? [
+                  eb.exists(
+                    eb
+                      .selectFrom('interview_interviewers as ii')
+                      .select('ii.person_id')
+                      .whereRef('ii.interview_id', '=', 'interviews.id')
+                      .where('ii.person_id', '=', personId)
+                      .where('ii.removed_at', 'is', null),
+                  ),
+                ]
+              : []),
+            ...(relations.includes('hiring_manager') ? [eb('interviews.hiring_manager_id', '=', personId)] : []),
+            ...(relations.includes('recruiter') ? [eb('interviews.recruiter_id', '=', personId)] : []),
+          ]),
+        )
+        .executeTakeFirst();
+      if (!related) throw new ForbiddenError();
+      return principal;
+    },
+  };
+}
+
+/** Reading an interview: its panel, hiring manager and recruiter; recruiters and admins see all. */
+export const interviewParticipant = interviewAccess('interview-participant', ['interviewer', 'hiring_manager', 'recruiter'], [
+  'recruiter',
+  'admin',
+]);
+
+/** Acting as a member of the panel (answer the invitation, submit a scorecard): only the panel itself. */
+export const interviewPanelist = interviewAccess('interview-panelist', ['interviewer'], []);
+
+/** Recording the hiring decision: recruiters, and the interview's own hiring manager. */
+export const interviewDecider = interviewAccess('interview-decider', ['hiring_manager'], ['recruiter']);
+
+/** Ending the interview: its panel, and recruiters. */
+export const interviewRunner = interviewAccess('interview-runner', ['interviewer'], ['recruiter']);
+
+/**
+ * The candidate link: the `:token` parameter must open a live room, and the handler only ever sees that room.
+ * A dead link (interview ended or cancelled, or past its expiry) is refused like a wrong one.
+ */
+export const candidateLink: Policy = {
+  name: 'candidate-link',
+  async authorize(request, { db, clock }): Promise<CandidatePrincipal> {
+    const room = await findRoomByToken(db, param(request, 'token') ?? '', clock);
+    if (!room) throw new ForbiddenError('This interview link is not valid or has expired: ask your recruiter for a new one');
+    return { kind: 'candidate', room };
+  },
+};
+
+export function requireMember(principal: Principal | undefined): MemberPrincipal {
+  if (principal?.kind !== 'member') throw new ForbiddenError();
+  return principal;
+}
+
+export function requireCandidate(principal: Principal | undefined): CandidatePrincipal {
+  if (principal?.kind !== 'candidate') throw new ForbiddenError();
+  return principal;
+}
+
+export { seesAllInterviews };

@@ -1,0 +1,85 @@
+/**
+ * Sessions in PostgreSQL. The cookie holds a random id (signed with SESSION_SECRET); the table holds its SHA-256.
+ * `signInAs` is what the WeCom OAuth callback calls once WeCom has told us who the user is.
+ */
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/pool.ts';
+import { ForbiddenError } from '../errors.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export const SESSION_COOKIE = 'pairview_session';
+
+export interface SessionOptions {
+  clock: Clock;
+  ttlHours: number;
+  userAgent?: string | undefined;
+}
+
+export interface NewSession {
+  /** The secret for the cookie; never stored or logged. */
+  sessionId: string;
+  personId: string;
+  expiresAt: Date;
+}
+
+export async function createSession(db: Db, personId: string, options: SessionOptions): Promise<NewSession> {
+  const sessionId = newToken();
+  const expiresAt = new Date(options.clock.now().getTime() + options.ttlHours * 3600_000);
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashToken(sessionId),
+      person_id: personId,
+      created_at: options.clock.now(),
+      expires_at: expiresAt,
+      user_agent: options.userAgent?.slice(0, 512) ?? null,
+    })
+    .execute();
+  return { sessionId, personId, expiresAt };
+}
+
+/**
+ * Signs in the WeCom member `wecomUserId` (as WeCom's OAuth `getuserinfo` returned it): a new session for an
+ * active person in the directory. Someone WeCom knows but Pairview's directory does not (not synced yet, or
+ * outside the app's visible range) is refused with a message that says so.
+ */
+export async function signInAs(db: Db, wecomUserId: string, options: SessionOptions): Promise<NewSession> {
+  const person = await db
+    .selectFrom('people')
+    .select(['id', 'active'])
+    .where('wecom_userid', '=', wecomUserId)
+    .executeTakeFirst();
+  if (!person) {
+    throw new ForbiddenError(
+      'Your WeCom account is not in Pairview\'s directory yet: ask an admin to sync the directory, or to add you to the app\'s visible range',
+    );
+  }
+  if (!person.active) throw new ForbiddenError('Your WeCom account is deactivated in Pairview\'s directory');
+  return createSession(db, person.id, options);
+}
+
+/** The person behind a session id, when the session exists, has not expired and the person is active. */
+export async function findSessionPerson(db: Db, sessionId: string, clock: Clock) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('people', 'people.id', 'sessions.person_id')
+    .selectAll('people')
+    .where('sessions.id_hash', '=', hashToken(sessionId))
+    .where('sessions.expires_at', '>', clock.now())
+    .where('people.active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', hashToken(sessionId)).execute();
+}
+
+/** Ends every session of a person (deactivated in the directory). */
+export async function endSessionsOf(db: Db, personId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('person_id', '=', personId).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, clock: Clock): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', clock.now()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,161 @@
+/**
+ * Environment → typed configuration, checked once at start. Every problem names the variable and what to put in
+ * it; .env.example at the repository root lists every variable with a comment. `loadConfig` never reads files:
+ * main.ts loads `.env` (when present) into process.env first.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Locale = 'zh' | 'en';
+
+/** The WeCom app Pairview talks to. All five variables or none: none means "start the emulator" (the glue). */
+export interface WeComAppConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  callbackToken: string;
+  encodingAesKey: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where people reach Pairview (links in WeCom messages, OAuth redirect). Default http://localhost:PORT. */
+  publicUrl: URL;
+  /** Undefined: start the embedded PostgreSQL (data under `embeddedPostgres.dataDir`). */
+  databaseUrl: string | undefined;
+  embeddedPostgres: { dataDir: string; port: number };
+  /** WeCom user ids with the admin role (PAIRVIEW_ADMINS). */
+  admins: ReadonlySet<string>;
+  locale: Locale;
+  /** IANA zone of the company: "today", "this week" and the 09:00 digest are in this zone. */
+  timeZone: string;
+  /** Signs the session cookie; undefined: main.ts makes a random one (sessions end with the process). */
+  sessionSecret: string | undefined;
+  sessionTtlHours: number;
+  /** Undefined when no WECOM_* variable is set. */
+  wecom: WeComAppConfig | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The repository root (apps/server/src → ../../..): .env and .data/ live there. */
+export const repositoryRoot = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+  }
+  return value;
+}
+
+const WECOM_VARIABLES = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
+
+function wecomApp(env: Env): WeComAppConfig | undefined {
+  const present = WECOM_VARIABLES.filter((name) => read(env, name) !== undefined);
+  if (present.length === 0) return undefined;
+  const missing = WECOM_VARIABLES.filter((name) => read(env, name) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set, but ${present.join(', ')} ${present.length === 1 ? 'is' : 'are'}: ` +
+        'set all five WECOM_* variables to use a real WeCom app, or none to use the emulator',
+    );
+  }
+  const agentId = read(env, 'WECOM_AGENT_ID')!;
+  if (!/^\d+$/.test(agentId)) throw new ConfigError(`WECOM_AGENT_ID must be the app's numeric AgentId; got "${agentId}"`);
+  // EncodingAESKey is 43 characters of base64 without padding (wecom-protocol.md, callback crypto).
+  if (!/^[A-Za-z0-9+/]{43}$/.test(read(env, 'WECOM_ENCODING_AES_KEY')!)) {
+    throw new ConfigError('WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey from the app\'s callback settings');
+  }
+  return {
+    corpId: read(env, 'WECOM_CORP_ID')!,
+    agentId: Number(agentId),
+    secret: read(env, 'WECOM_SECRET')!,
+    callbackToken: read(env, 'WECOM_CALLBACK_TOKEN')!,
+    encodingAesKey: read(env, 'WECOM_ENCODING_AES_KEY')!,
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = read(env, 'HOST') ?? '0.0.0.0';
+
+  const rawPublicUrl = read(env, 'PAIRVIEW_PUBLIC_URL') ?? `http://localhost:${port}`;
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(rawPublicUrl);
+  } catch {
+    throw new ConfigError(`PAIRVIEW_PUBLIC_URL must be an absolute http(s) URL such as https://pairview.example.com; got "${rawPublicUrl}"`);
+  }
+  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') {
+    throw new ConfigError(`PAIRVIEW_PUBLIC_URL must start with http:// or https://; got "${rawPublicUrl}"`);
+  }
+
+  const databaseUrl = read(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), or unset to use the embedded PostgreSQL');
+  }
+
+  const admins = new Set(
+    (read(env, 'PAIRVIEW_ADMINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+  const locale = read(env, 'PAIRVIEW_LOCALE') ?? 'zh';
+  if (locale !== 'zh' && locale !== 'en') throw new ConfigError(`PAIRVIEW_LOCALE must be zh or en; got "${locale}"`);
+
+  const timeZone = read(env, 'PAIRVIEW_TIME_ZONE') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`PAIRVIEW_TIME_ZONE must be an IANA time zone such as Asia/Shanghai; got "${timeZone}"`);
+  }
+
+  const sessionSecret = read(env, 'SESSION_SECRET');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)');
+  }
+  if (sessionSecret === undefined && publicUrl.protocol === 'https:') {
+    throw new ConfigError('SESSION_SECRET is required when PAIRVIEW_PUBLIC_URL is https (a deployment): set it to at least 32 random characters, e.g. `openssl rand -hex 32`');
+  }
+
+  const logLevel = read(env, 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  }
+
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    embeddedPostgres: {
+      dataDir: resolve(repositoryRoot, read(env, 'PAIRVIEW_EMBEDDED_PG_DIR') ?? '.data/postgres'),
+      port: integer(env, 'PAIRVIEW_EMBEDDED_PG_PORT', 54329, 1, 65535),
+    },
+    admins,
+    locale,
+    timeZone,
+    sessionSecret,
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
+    wecom: wecomApp(env),
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

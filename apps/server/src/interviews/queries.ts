@@ -1,0 +1,166 @@
+/**
+ * Reading interviews: the list with feedback status (recruiters and admins: all; everyone else: the ones they
+ * are on), and the detail with scorecards, where a panelist sees peers' scorecards only after submitting theirs.
+ */
+import type { Selectable } from 'kysely';
+import { seesAllInterviews, type MemberPrincipal } from '../auth/principal.ts';
+import type { Db } from '../db/pool.ts';
+import type { InterviewsTable, InterviewStatus } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+
+export interface InterviewFilter {
+  status?: InterviewStatus | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Recruiters and admins: only the interviews they are on (the "my interviews" page). */
+  mine?: boolean | undefined;
+  limit: number;
+}
+
+function involving(db: Db, personId: string) {
+  return db
+    .selectFrom('interviews')
+    .select('interviews.id')
+    .where((eb) =>
+      eb.or([
+        eb('interviews.recruiter_id', '=', personId),
+        eb('interviews.hiring_manager_id', '=', personId),
+        eb.exists(
+          eb
+            .selectFrom('interview_interviewers as ii')
+            .select('ii.person_id')
+            .whereRef('ii.interview_id', '=', 'interviews.id')
+            .where('ii.person_id', '=', personId)
+            .where('ii.removed_at', 'is', null),
+        ),
+      ]),
+    );
+}
+
+async function summaries(db: Db, rows: Selectable<InterviewsTable>[], viewerId: string) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const personIds = [...new Set(rows.flatMap((r) => [r.recruiter_id, r.hiring_manager_id]).filter((x): x is string => !!x))];
+  const [candidates, panels, scorecards, decisions, people] = await Promise.all([
+    db.selectFrom('candidates').select(['id', 'name']).where('id', 'in', rows.map((r) => r.candidate_id)).execute(),
+    db
+      .selectFrom('interview_interviewers as ii')
+      .innerJoin('people as p', 'p.id', 'ii.person_id')
+      .select(['ii.interview_id', 'ii.person_id', 'ii.response', 'ii.responded_at', 'p.name'])
+      .where('ii.interview_id', 'in', ids)
+      .where('ii.removed_at', 'is', null)
+      .orderBy('ii.added_at')
+      .execute(),
+    db.selectFrom('scorecards').select(['interview_id', 'interviewer_id']).where('interview_id', 'in', ids).execute(),
+    db.selectFrom('decisions').select(['interview_id', 'decision', 'decided_at']).where('interview_id', 'in', ids).execute(),
+    personIds.length ? db.selectFrom('people').select(['id', 'name']).where('id', 'in', personIds).execute() : Promise.resolve([]),
+  ]);
+  const nameOf = (id: string | null) => (id ? { id, name: people.find((p) => p.id === id)?.name ?? '' } : null);
+
+  return rows.map((row) => {
+    const interviewers = panels
+      .filter((p) => p.interview_id === row.id)
+      .map((p) => ({
+        id: p.person_id,
+        name: p.name,
+        response: p.response,
+        respondedAt: p.responded_at,
+        scorecardSubmitted: scorecards.some((s) => s.interview_id === row.id && s.interviewer_id === p.person_id),
+      }));
+    // Feedback is expected from every interviewer who did not decline.
+    const expected = interviewers.filter((i) => i.response !== 'declined');
+    const submitted = expected.filter((i) => i.scorecardSubmitted).length;
+    const endsAt = new Date(row.starts_at.getTime() + row.duration_minutes * 60_000);
+    const decision = decisions.find((d) => d.interview_id === row.id);
+    const me = interviewers.find((i) => i.id === viewerId);
+    return {
+      id: row.id,
+      version: row.version,
+      status: row.status,
+      position: row.position,
+      startsAt: row.starts_at,
+      endsAt,
+      durationMinutes: row.duration_minutes,
+      candidate: { name: candidates.find((c) => c.id === row.candidate_id)?.name ?? '' },
+      recruiter: nameOf(row.recruiter_id)!,
+      hiringManager: nameOf(row.hiring_manager_id),
+      interviewers,
+      feedback: {
+        expected: expected.length,
+        submitted,
+        status:
+          row.status === 'cancelled'
+            ? ('not_needed' as const)
+            : submitted >= expected.length && expected.length > 0
+              ? ('complete' as const)
+              : ('waiting' as const),
+      },
+      decision: decision ? { decision: decision.decision, decidedAt: decision.decided_at } : null,
+      me: me ? { response: me.response, scorecardSubmitted: me.scorecardSubmitted } : null,
+    };
+  });
+}
+
+export type InterviewSummary = Awaited<ReturnType<typeof summaries>>[number];
+
+export async function listInterviews(db: Db, viewer: MemberPrincipal, filter: InterviewFilter): Promise<InterviewSummary[]> {
+  let query = db.selectFrom('interviews').selectAll('interviews');
+  if (!seesAllInterviews(viewer) || filter.mine) query = query.where('interviews.id', 'in', involving(db, viewer.person.id));
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.from) query = query.where('starts_at', '>=', filter.from);
+  if (filter.to) query = query.where('starts_at', '<', filter.to);
+  const rows = await query.orderBy('starts_at').orderBy('id').limit(filter.limit).execute();
+  return summaries(db, rows, viewer.person.id);
+}
+
+/**
+ * One interview as `viewer` may see it (the route's policy has already checked that they may). Candidate contact
+ * details go to recruiters and admins only.
+ */
+export async function getInterviewDetail(db: Db, viewer: MemberPrincipal, id: string) {
+  const row = await db.selectFrom('interviews').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No interview with id ${id}`);
+  const [summary] = await summaries(db, [row], viewer.person.id);
+  const [candidate, room, cards] = await Promise.all([
+    db.selectFrom('candidates').selectAll().where('id', '=', row.candidate_id).executeTakeFirstOrThrow(),
+    db.selectFrom('rooms').select(['expires_at', 'ended_at', 'candidate_joined_at', 'candidate_name']).where('interview_id', '=', id).executeTakeFirst(),
+    db
+      .selectFrom('scorecards as s')
+      .innerJoin('people as p', 'p.id', 's.interviewer_id')
+      .select(['s.id', 's.interviewer_id', 'p.name', 's.rating', 's.skill_notes', 's.summary', 's.submitted_at'])
+      .where('s.interview_id', '=', id)
+      .orderBy('s.submitted_at')
+      .execute(),
+  ]);
+
+  // Peers' feedback stays hidden from a panelist until they have submitted their own (no anchoring).
+  const onPanel = summary!.me !== null;
+  const ownSubmitted = cards.some((c) => c.interviewer_id === viewer.person.id);
+  const seesAll = !onPanel || ownSubmitted;
+  const visible = cards.filter((c) => seesAll || c.interviewer_id === viewer.person.id);
+  const staff = seesAllInterviews(viewer);
+
+  return {
+    ...summary!,
+    cancelledAt: row.cancelled_at,
+    cancelReason: row.cancel_reason,
+    completedAt: row.completed_at,
+    candidate: {
+      name: candidate.name,
+      email: staff ? candidate.email : null,
+      phone: staff ? candidate.phone : null,
+    },
+    room: room
+      ? { expiresAt: room.expires_at, endedAt: room.ended_at, candidateJoinedAt: room.candidate_joined_at, candidateName: room.candidate_name }
+      : null,
+    scorecards: visible.map((c) => ({
+      id: c.id,
+      interviewer: { id: c.interviewer_id, name: c.name },
+      rating: c.rating,
+      skillNotes: c.skill_notes,
+      summary: c.summary,
+      submittedAt: c.submitted_at,
+    })),
+    hiddenScorecards: cards.length - visible.length,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Starts graphile-worker on the process's pool with Pairview's tasks. Several processes may run it: jobs are
+ * taken with SKIP LOCKED, so each runs once at a time.
+ */
+import { Logger, run, type Runner } from 'graphile-worker';
+import type pg from 'pg';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/pool.ts';
+import type { Notifier } from './notifier.ts';
+import { ensureDigestPlanned, notificationTasks } from './tasks.ts';
+
+export interface WorkerDeps {
+  pool: pg.Pool;
+  db: Db;
+  clock: Clock;
+  timeZone: string;
+  notifier: Notifier | undefined;
+  concurrency?: number;
+  /** pino-style logger (fastify's app.log). */
+  log?: { error(o: object, m: string): void; warn(o: object, m: string): void; info(o: object, m: string): void; debug(o: object, m: string): void };
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<Runner> {
+  await ensureDigestPlanned(deps.db, deps.clock, deps.timeZone);
+  const log = deps.log;
+  const logger = new Logger((scope) => (level, message, meta) => {
+    if (!log) return;
+    const fields = { scope: { task: scope.taskIdentifier, jobId: scope.jobId }, ...meta };
+    if (level === 'error') log.error(fields, message);
+    else if (level === 'warning') log.warn(fields, message);
+    else if (level === 'info') log.info(fields, message);
+    else log.debug(fields, message);
+  });
+  return run({
+    pgPool: deps.pool,
+    taskList: notificationTasks(deps),
+    concurrency: deps.concurrency ?? 4,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    logger,
+  });
+}
