@@ -72,6 +72,9 @@ export class PostgresTokenStore implements TokenStore {
       this.#ownsPool = false;
     } else if (options.connectionString) {
       this.#pool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
+      // An idle connection that dies (server restart, failover) is simply dropped; the next query reconnects.
+      // Without a listener pg would turn it into an uncaught exception.
+      this.#pool.on('error', () => undefined);
       this.#ownsPool = true;
     } else {
       throw new TypeError('PostgresTokenStore needs a pool or a connectionString (DATABASE_URL)');
