@@ -13,7 +13,8 @@ import {
 import { officialCallbackCredentials, officialCallbackVectors } from '@pairview/wecom/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorClock } from '../state/clock.ts';
-import { CallbackDeliverer, CallbackNotConfiguredError, type ApplyReply } from './deliverer.ts';
+import { CallbackNotConfiguredError } from '../state/index.ts';
+import { CallbackDeliverer, type ApplyReply } from './deliverer.ts';
 import { completeEvent } from './events.ts';
 
 const credentials = officialCallbackCredentials;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { serializeCallbackXml, type CallbackEventInput } from '@pairview/wecom/callback';
 import { signCallback, signUrlVerification } from '@pairview/wecom/testing';
 import type { Clock } from '../state/clock.ts';
+import { CallbackNotConfiguredError } from '../state/index.ts';
 import { eventLabel, memberOf } from './events.ts';
 import { PassiveReplyError, readPassiveReply, type PassiveReply } from './passive-reply.ts';
 import { DEFAULT_DELIVERY_TIMING, type CallbackSettings, type DeliveryTiming } from './settings.ts';
@@ -77,14 +78,6 @@ export interface CallbackDelivererOptions {
   applyReply?: ApplyReply;
   /** Oldest records are forgotten beyond this many. */
   maxRecords?: number;
-}
-
-/** No callback URL is configured: nothing can be delivered. */
-export class CallbackNotConfiguredError extends Error {
-  constructor() {
-    super('no callback URL is configured: start the emulator with callback { url, token, encodingAESKey } (CLI: --callback-url --callback-token --encoding-aes-key)');
-    this.name = 'CallbackNotConfiguredError';
-  }
 }
 
 export class CallbackDeliverer {
@@ -255,7 +248,11 @@ export class CallbackDeliverer {
 
   #requireSettings(): CallbackSettings {
     const settings = this.#options.settings();
-    if (!settings) throw new CallbackNotConfiguredError();
+    if (!settings) {
+      throw new CallbackNotConfiguredError(
+        'no callback URL is configured: start the emulator with callback { url, token, encodingAESKey } (CLI: --callback-url --callback-token --encoding-aes-key)',
+      );
+    }
     return settings;
   }
 

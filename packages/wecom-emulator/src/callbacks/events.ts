@@ -4,7 +4,8 @@
  * with the header left to the emulator — ToUserName is the CorpID, CreateTime the emulator's clock, AgentID the
  * app's, MsgId a fresh 64-bit id — the way WeCom fills them in.
  */
-import { parseCallbackEvent, serializeCallbackXml, type CallbackEventInput } from '@pairview/wecom/callback';
+import { parseCallbackEvent, serializeCallbackXml, toCallbackEvent, type CallbackEventInput, type XmlRecord, type XmlValue } from '@pairview/wecom/callback';
+import { ControlError } from '../control/control.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Header = 'toUserName' | 'createTime' | 'msgId' | 'agentId' | 'raw';
@@ -20,7 +21,7 @@ export type CallbackEventRequest = DistributiveOmit<Exclude<CallbackEventInput, 
 };
 
 /** A request that cannot become a callback; the message says which field to fix. Nothing was sent. */
-export class CallbackEventError extends Error {
+export class CallbackEventError extends ControlError {
   constructor(message: string) {
     super(message);
     this.name = 'CallbackEventError';
@@ -41,12 +42,17 @@ const MESSAGE_TYPES = new Set(['text', 'image', 'voice', 'video', 'location', 'l
 /**
  * Fills in the header and checks the event against the SDK's table by writing it and reading it back: a field the
  * table requires and the request lacks fails here, with the field's name, instead of reaching the app.
+ *
+ * Two shapes are accepted: the SDK's typed event (`{"type":"text","fromUserName":"zhangsan","content":"hi"}`) and
+ * WeCom's own XML field names (`{"MsgType":"event","Event":"enter_agent","FromUserName":"zhangsan"}`), which also
+ * lets a test send an event the SDK's table does not know.
  */
 export function completeEvent(request: unknown, defaults: EventDefaults): CallbackEventInput {
   if (request === null || typeof request !== 'object' || Array.isArray(request)) {
     throw new CallbackEventError('a callback event is a JSON object with a "type", e.g. {"type":"text","fromUserName":"zhangsan","content":"hi"}');
   }
   const input = request as Record<string, unknown>;
+  if (typeof input.MsgType === 'string') return completeRawEvent(input, defaults);
   if (typeof input.type !== 'string' || input.type === '' || input.type === 'unknown') {
     throw new CallbackEventError('the event needs a "type": text, image, voice, video, location, link, enter_agent, click, view, template_card_event, template_card_menu_event, change_contact, …');
   }
@@ -85,6 +91,50 @@ export function completeEvent(request: unknown, defaults: EventDefaults): Callba
     );
   }
   return event as CallbackEventInput;
+}
+
+/** An event written with WeCom's XML names: header filled in the same way, then typed by the SDK's table. */
+function completeRawEvent(input: Record<string, unknown>, defaults: EventDefaults): CallbackEventInput {
+  const raw: XmlRecord = {};
+  for (const [tag, value] of Object.entries(input)) {
+    const converted = toXmlValue(value);
+    if (converted === undefined) throw new CallbackEventError(`<${tag}>: use a string, a number or nested objects/arrays of them`);
+    raw[tag] = converted;
+  }
+  const msgType = String(raw.MsgType);
+  const contact = msgType === 'event' && raw.Event === 'change_contact';
+  raw.ToUserName ??= defaults.corpId;
+  raw.FromUserName ??= contact ? 'sys' : '';
+  if (raw.FromUserName === '') throw new CallbackEventError('the event needs "FromUserName": the userid of the member who sent it');
+  raw.CreateTime ??= String(defaults.now());
+  if (!contact) raw.AgentID ??= String(defaults.agentId);
+  if (MESSAGE_TYPES.has(msgType)) raw.MsgId ??= defaults.nextMsgId();
+  const event = toCallbackEvent(raw);
+  if (event.type === 'unknown' && event.problem) {
+    throw new CallbackEventError(`the ${msgType}${raw.Event ? `/${String(raw.Event)}` : ''} event is incomplete: ${event.problem}`);
+  }
+  // A known event is sent as the SDK writes it; an unknown one exactly as given.
+  const { raw: _raw, ...typed } = event as CallbackEventInput & { raw?: XmlRecord };
+  return event.type === 'unknown' ? event : (typed as CallbackEventInput);
+}
+
+function toXmlValue(value: unknown): XmlValue | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map(toXmlValue);
+    return items.some((i) => i === undefined) ? undefined : (items as XmlValue[]);
+  }
+  if (value !== null && typeof value === 'object') {
+    const record: XmlRecord = {};
+    for (const [tag, child] of Object.entries(value)) {
+      const converted = toXmlValue(child);
+      if (converted === undefined) return undefined;
+      record[tag] = converted;
+    }
+    return record;
+  }
+  return undefined;
 }
 
 /** The member a callback is about (app events) or "sys" (contact sync). */
