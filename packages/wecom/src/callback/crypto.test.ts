@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assertEncodingAESKey,
@@ -89,5 +90,27 @@ describe('callback crypto', () => {
   it('round-trips multi-byte text', () => {
     const text = '<xml><Content><![CDATA[你好，面试 😀]]></Content></xml>';
     expect(decryptMessage(aesKey, encryptMessage(aesKey, text, corpId), corpId).message).toBe(text);
+  });
+
+  it('refuses a length field that does not fit the message, and a 32-byte pad', () => {
+    const encryptRaw = (plain: Buffer): string => {
+      const key = assertEncodingAESKey(aesKey);
+      const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+      cipher.setAutoPadding(false);
+      return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
+    };
+    const build = (declared: number, message: string, receiveId: string): Buffer => {
+      const body = Buffer.concat([Buffer.from('0123456789abcdef'), Buffer.alloc(4), Buffer.from(message), Buffer.from(receiveId)]);
+      body.writeUInt32BE(declared, 16);
+      const pad = 32 - (body.length % 32);
+      return Buffer.concat([body, Buffer.alloc(pad, pad)]);
+    };
+    const good = build(5, 'hello', corpId);
+    expect(decryptMessage(aesKey, encryptRaw(good), corpId).message).toBe('hello');
+    expect(codeOf(() => decryptMessage(aesKey, encryptRaw(build(500, 'hello', corpId)), corpId))).toBe(CryptoErrorCode.IllegalBuffer);
+    // 16 + 4 + 12 = 32 bytes of content: WeCom pads a whole 32-byte block of 32s.
+    const full = build(12, 'exactly 12 b', '');
+    expect(full.length).toBe(64);
+    expect(decryptMessage(aesKey, encryptRaw(full), '').message).toBe('exactly 12 b');
   });
 });

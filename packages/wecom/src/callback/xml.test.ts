@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallbackCryptoError, CryptoErrorCode } from './crypto.ts';
-import { bare, buildEncryptedEnvelope, cdata, children, parseCallbackXml, parseEncryptedEnvelope, repeat, writeXml } from './xml.ts';
+import { bare, buildEncryptedEnvelope, cdata, children, parseCallbackXml, parseEncryptedEnvelope, parseFlatXml, repeat, writeXml } from './xml.ts';
 
 function parseError(xml: string): CallbackCryptoError {
   try {
@@ -60,3 +60,38 @@ describe('encrypted envelope', () => {
     expect(() => parseEncryptedEnvelope('<xml><ToUserName>ww1</ToUserName></xml>')).toThrow(/no <Encrypt>/);
   });
 });
+
+describe('the flat fast path', () => {
+  const flatDocuments = [
+    '<xml><ToUserName><![CDATA[ww1]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[ab+/=]]></Encrypt></xml>',
+    '<?xml version="1.0" encoding="utf-8"?>\n<xml>\n  <A><![CDATA[ spaced ]]></A>\n  <B> 12 </B>\n  <C></C><D><![CDATA[]]></D><E><![CDATA[a]b]]c]]></E>\n</xml>\n',
+  ];
+  const fallbackDocuments = [
+    '<xml><A>a &amp; b</A></xml>', // entity
+    '<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A></xml>', // split CDATA
+    '<xml><S><I>1</I></S></xml>', // nested
+    '<xml><I>1</I><I>2</I></xml>', // repeated
+    '<xml><A x="1">1</A></xml>', // attribute
+    '<xml><G/></xml>', // self-closing
+    '<xml><A>1</A></xml><xml><A>2</A></xml>', // trailing content
+  ];
+
+  it.each(flatDocuments)('gives the same record as the full parser: %s', (xml) => {
+    const fast = parseFlatXml(xml);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(parseWithFullParser(xml));
+  });
+
+  it.each(fallbackDocuments)('leaves anything else to the full parser: %s', (xml) => {
+    expect(parseFlatXml(xml)).toBeUndefined();
+  });
+
+  it('does not accept a __proto__ element on the fast path either', () => {
+    expect(parseFlatXml('<xml><__proto__>1</__proto__></xml>')).toBeUndefined();
+  });
+});
+
+/** The full parser alone: a document that defeats the fast path only by a trailing comment. */
+function parseWithFullParser(xml: string) {
+  return parseCallbackXml(`${xml.trimEnd()}<!-- full parser -->`);
+}

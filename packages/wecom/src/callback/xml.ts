@@ -41,6 +41,8 @@ const parser = new XMLParser({
  */
 export function parseCallbackXml(xml: string): XmlRecord {
   if (typeof xml !== 'string' || xml.trim() === '') throw xmlError('the body is empty; expected WeCom callback XML');
+  const flat = parseFlatXml(xml);
+  if (flat !== undefined) return flat;
   if (/<!DOCTYPE/i.test(xml)) throw xmlError('the XML contains a DOCTYPE, which WeCom never sends; refused');
   if (/<!ENTITY/i.test(xml)) throw xmlError('the XML declares an entity, which WeCom never sends; refused');
   const valid = XMLValidator.validate(xml);
@@ -57,6 +59,35 @@ export function parseCallbackXml(xml: string): XmlRecord {
   }
   const root = normalize((document as Record<string, unknown>).xml);
   return typeof root === 'string' ? {} : Array.isArray(root) ? {} : root;
+}
+
+/**
+ * The fast path for what WeCom sends almost always: `<xml>` with one level of leaf elements, each holding CDATA or
+ * plain text (the envelope, messages, most events). It accepts only that exact shape — no entities, no `<!`
+ * other than CDATA, no attributes, no repeated or nested elements — and returns undefined for anything else,
+ * which then goes through the full parser. Both paths give the same record (a test compares them).
+ */
+const FLAT_ROOT = /^\s*(?:<\?xml[^?>]*\?>\s*)?<xml>/y;
+const FLAT_ELEMENT = /\s*<([A-Za-z_][\w.-]*)>(?:<!\[CDATA\[((?:[^\]]|\](?!\]>))*)\]\]>|([^<&]*))<\/\1>/y;
+const FLAT_END = /\s*<\/xml>\s*$/y;
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function parseFlatXml(xml: string): XmlRecord | undefined {
+  FLAT_ROOT.lastIndex = 0;
+  if (!FLAT_ROOT.test(xml)) return undefined;
+  let position = FLAT_ROOT.lastIndex;
+  const record: XmlRecord = {};
+  for (;;) {
+    FLAT_ELEMENT.lastIndex = position;
+    const match = FLAT_ELEMENT.exec(xml);
+    if (match === null) break;
+    const tag = match[1]!;
+    if (RESERVED.has(tag) || Object.hasOwn(record, tag)) return undefined;
+    record[tag] = match[2] !== undefined ? match[2] : match[3]!.trim();
+    position = FLAT_ELEMENT.lastIndex;
+  }
+  FLAT_END.lastIndex = position;
+  return FLAT_END.test(xml) ? record : undefined;
 }
 
 /** The outer POST body (§6.3): the ciphertext and who it is for. */
