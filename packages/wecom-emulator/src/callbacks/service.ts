@@ -5,7 +5,7 @@
  * callbacks plugin and the console plugin both reach it through `callbackService(state)`.
  */
 import type { CallbackConfig } from '../config.ts';
-import type { CallbackDelivery as StateCallbackDelivery, EmulatorState } from '../state/index.ts';
+import type { EmulatorState } from '../state/index.ts';
 import { replyApplier } from './apply-reply.ts';
 import { contactChangeEvent } from './contact-events.ts';
 import { CallbackDeliverer, type CallbackDelivery, type UrlVerification } from './deliverer.ts';
@@ -36,8 +36,7 @@ export class CallbackService {
       timing,
       applyReply: replyApplier(state),
     });
-    // The state's seam types the record loosely (its `attempts` as a count); ours carries each attempt.
-    state.setCallbackDeliverer((event) => this.send(event) as unknown as Promise<StateCallbackDelivery>);
+    state.setCallbackDeliverer((event) => this.send(event));
     state.on((event) => {
       if (event.type === 'reset') {
         this.deliverer.reset();

@@ -47,13 +47,9 @@ export type EmulatorListener = (event: EmulatorEvent) => void;
 /** A callback event to deliver, in the SDK's callback event shape (owned by H5's deliverer). */
 export type CallbackEvent = Record<string, unknown>;
 
-/** What a delivery did: status, attempts, and the decrypted passive reply if any (owned by H5's deliverer). */
-export interface CallbackDelivery {
-  status: string;
-  attempts: number;
-  reply?: unknown;
-  [field: string]: unknown;
-}
+/** What a delivery did: status, each attempt, and the decrypted passive reply if any (owned by H5's deliverer). */
+export type { CallbackDelivery } from '../callbacks/deliverer.ts';
+import type { CallbackDelivery } from '../callbacks/deliverer.ts';
 
 export type CallbackDeliverer = (event: CallbackEvent) => Promise<CallbackDelivery>;
 
