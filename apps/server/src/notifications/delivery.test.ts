@@ -197,7 +197,7 @@ describe('delivery and scheduled notifications', () => {
     await candidateJoin(database.db, clock, room, 'Xiaoming');
     await runAt('2030-01-08T08:05:00.000Z');
     const lateNotices = notifier.delivered.filter((m) => m.notification.kind === 'candidate_late');
-    expect(lateNotices.map((m) => [m.notification.interviewId, m.notification.recipients])).toEqual([
+    expect(lateNotices.map((m) => [(m.notification as { interviewId: string }).interviewId, m.notification.recipients])).toEqual([
       [late, [alice, bob, recruiter.person.id]],
     ]);
   });
