@@ -2,6 +2,13 @@
  * `@pairview/wecom/callback`: receive WeCom callbacks (wecom-protocol.md §6) in three layers —
  * pure crypto and XML → a receiver that verifies, decrypts, parses, dedupes and dispatches → adapters for node:http
  * and fastify that own paths and status codes.
+ *
+ *   const callbacks = createCallbackHandler({ token, encodingAESKey, corpId, dedupeStore, onError: log });
+ *   callbacks.on('text', /^today$/i, (e) => ({ type: 'text', content: agendaFor(e.fromUserName) }));
+ *   callbacks.on('template_card_event', 'accept', (e) => e.reply({ type: 'update_button', replaceName: 'Accepted' }));
+ *   callbacks.on('change_contact', 'delete_user', async (e) => { e.ack(); await jobs.add('offboard', e.userId, e.dedupeKey); });
+ *   http.createServer(createNodeMiddleware(callbacks, { path: '/wecom/callback' }));
+ *   // or: await app.register(wecomCallbackPlugin, { receiver: callbacks, path: '/wecom/callback' });
  */
 export {
   assertCallbackCredentials,
