@@ -26,6 +26,11 @@ export interface CallbackConfig {
   url: string;
   token: string;
   encodingAESKey: string;
+  /** Delivery timing (src/callbacks/settings.ts). Defaults are WeCom's: 5000 ms per POST, 3 attempts, 1000 ms to verify the URL. */
+  timeoutMs?: number;
+  attempts?: number;
+  retryDelayMs?: number;
+  verifyTimeoutMs?: number;
 }
 
 export interface RobotConfig {

@@ -12,9 +12,6 @@ import { CallbackDeliverer, type CallbackDelivery, type UrlVerification } from '
 import { completeEvent } from './events.ts';
 import type { CallbackSettings, DeliveryTiming } from './settings.ts';
 
-/** The callback option of startEmulator, with the delivery timing tests may shorten (defaults: §6.2, §6.7). */
-export type CallbackOptions = CallbackConfig & Partial<DeliveryTiming>;
-
 export class CallbackService {
   readonly deliverer: CallbackDeliverer;
   readonly #state: EmulatorState;
@@ -24,11 +21,7 @@ export class CallbackService {
 
   constructor(state: EmulatorState) {
     this.#state = state;
-    const options = state.config.callback as CallbackOptions | undefined;
-    const timing: Partial<DeliveryTiming> = {};
-    for (const key of ['timeoutMs', 'attempts', 'retryDelayMs', 'verifyTimeoutMs'] as const) {
-      if (typeof options?.[key] === 'number') timing[key] = options[key];
-    }
+    const timing = deliveryTiming(state.config.callback);
     this.deliverer = new CallbackDeliverer({
       corpId: state.config.corpId,
       settings: () => settingsOf(state.config.callback),
@@ -87,6 +80,24 @@ export class CallbackService {
     this.#msgSeq = (this.#msgSeq + 1) % 1e9;
     return `${this.#state.clock.nowSeconds()}${String(this.#msgSeq).padStart(9, '0')}`;
   }
+}
+
+/**
+ * The delivery timing set in the callback option (tests shorten it); WeCom's defaults otherwise. Throws a
+ * TypeError naming the option, so a typo fails at start.
+ */
+export function deliveryTiming(config: CallbackConfig | undefined): Partial<DeliveryTiming> {
+  const timing: Partial<DeliveryTiming> = {};
+  for (const key of ['timeoutMs', 'attempts', 'retryDelayMs', 'verifyTimeoutMs'] as const) {
+    const value = config?.[key];
+    if (value === undefined) continue;
+    const least = key === 'retryDelayMs' ? 0 : 1;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+      throw new TypeError(`callback.${key} must be an integer >= ${least} (got ${JSON.stringify(value)})`);
+    }
+    timing[key] = value;
+  }
+  return timing;
 }
 
 function settingsOf(config: CallbackConfig | undefined): CallbackSettings | undefined {
