@@ -1,0 +1,231 @@
+/**
+ * Every route, tried as every kind of caller. The table is keyed by the app's own route list, so a route added
+ * without a row here fails this test (and a route without a policy cannot even be registered).
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '../app.ts';
+import { ManualClock, buildTestApp, createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../../test/helpers.ts';
+import { createInterview } from '../interviews/service.ts';
+import { enqueueNotification } from '../notifications/outbox.ts';
+import { rolesOf, type MemberPrincipal } from './principal.ts';
+import { SESSION_COOKIE } from './sessions.ts';
+
+type Caller = 'anonymous' | 'candidate' | 'interviewer' | 'outsider' | 'hiringManager' | 'recruiter' | 'admin';
+const CALLERS: Caller[] = ['anonymous', 'candidate', 'interviewer', 'outsider', 'hiringManager', 'recruiter', 'admin'];
+const MEMBERS: Caller[] = ['interviewer', 'outsider', 'hiringManager', 'recruiter', 'admin'];
+
+interface Fixture {
+  interviewId: string;
+  token: string;
+  targetPersonId: string;
+  messageId: string;
+  panelistId: string;
+}
+
+interface Case {
+  allowed: Caller[];
+  /** The route ends the caller's session: give each caller a throwaway one. */
+  consumesSession?: boolean;
+  request(f: Fixture): { url: string; payload?: unknown };
+}
+
+const FUTURE = '2030-03-01T02:00:00.000Z';
+
+const cases: Record<string, Case> = {
+  'GET /healthz': { allowed: CALLERS, request: () => ({ url: '/healthz' }) },
+  'GET /api/me': { allowed: MEMBERS, request: () => ({ url: '/api/me' }) },
+  'POST /api/auth/sign-out': { allowed: CALLERS, consumesSession: true, request: () => ({ url: '/api/auth/sign-out' }) },
+  'GET /api/people': { allowed: ['recruiter', 'admin'], request: () => ({ url: '/api/people' }) },
+  'GET /api/people/:id': { allowed: ['recruiter', 'admin'], request: (f) => ({ url: `/api/people/${f.targetPersonId}` }) },
+  'PUT /api/people/:id/roles': {
+    allowed: ['admin'],
+    request: (f) => ({ url: `/api/people/${f.targetPersonId}/roles`, payload: { roles: ['hiring_manager'] } }),
+  },
+  'GET /api/interviews': { allowed: MEMBERS, request: () => ({ url: '/api/interviews' }) },
+  'POST /api/interviews': {
+    allowed: ['recruiter'],
+    request: (f) => ({
+      url: '/api/interviews',
+      payload: { candidate: { name: 'C' }, position: 'P', startsAt: FUTURE, durationMinutes: 30, interviewerIds: [f.panelistId] },
+    }),
+  },
+  'GET /api/interviews/:id': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}` }),
+  },
+  'PATCH /api/interviews/:id': {
+    allowed: ['recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}`, payload: { version: 1, position: 'Renamed' } }),
+  },
+  'POST /api/interviews/:id/reschedule': {
+    allowed: ['recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/reschedule`, payload: { version: 1, startsAt: FUTURE } }),
+  },
+  'POST /api/interviews/:id/cancel': {
+    allowed: ['recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/cancel`, payload: { version: 1 } }),
+  },
+  'POST /api/interviews/:id/end': {
+    allowed: ['interviewer', 'recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/end` }),
+  },
+  'POST /api/interviews/:id/response': {
+    allowed: ['interviewer'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/response`, payload: { response: 'accepted' } }),
+  },
+  'POST /api/interviews/:id/scorecard': {
+    allowed: ['interviewer'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/scorecard`, payload: { rating: 'yes' } }),
+  },
+  'POST /api/interviews/:id/decision': {
+    allowed: ['hiringManager', 'recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/decision`, payload: { decision: 'advance' } }),
+  },
+  'POST /api/interviews/:id/candidate-link': {
+    allowed: ['recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/candidate-link` }),
+  },
+  'GET /api/room-links/:token': { allowed: ['candidate'], request: (f) => ({ url: `/api/room-links/${f.token}` }) },
+  'POST /api/room-links/:token/join': {
+    allowed: ['candidate'],
+    request: (f) => ({ url: `/api/room-links/${f.token}/join`, payload: { name: 'Xiaoming' } }),
+  },
+  'GET /api/messages': { allowed: ['admin'], request: () => ({ url: '/api/messages' }) },
+  'POST /api/messages/:id/retry': { allowed: ['admin'], request: (f) => ({ url: `/api/messages/${f.messageId}/retry` }) },
+  'GET /api/callbacks': { allowed: ['admin'], request: () => ({ url: '/api/callbacks' }) },
+};
+
+describe('access control on every route', () => {
+  let database: MigratedTestDatabase;
+  let app: FastifyInstance;
+  const clock = new ManualClock('2030-01-07T02:00:00.000Z');
+  const cookies = {} as Record<Caller, string | undefined>;
+  const personOf = {} as Record<Caller, string | undefined>;
+  let owner: MemberPrincipal;
+  let ids: Record<'interviewer' | 'hiringManager' | 'target', string>;
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase('pv_access');
+    app = await buildTestApp(database, { clock });
+    const make = async (caller: Caller | 'owner' | 'target', options: Parameters<typeof createPerson>[1] = {}) => {
+      const person = await createPerson(database.db, { name: `The ${caller}`, ...options });
+      if (CALLERS.includes(caller as Caller)) {
+        cookies[caller as Caller] = await sessionCookie(app, database.db, person.id, clock);
+        personOf[caller as Caller] = person.id;
+      }
+      return person;
+    };
+    const ownerRow = await make('owner', { roles: ['recruiter'] });
+    owner = { kind: 'member', person: ownerRow, roles: rolesOf(ownerRow, new Set()) };
+    ids = {
+      interviewer: (await make('interviewer')).id,
+      hiringManager: (await make('hiringManager', { roles: ['hiring_manager'] })).id,
+      target: (await make('target')).id,
+    };
+    await make('outsider');
+    await make('recruiter', { roles: ['recruiter'] });
+    await make('admin', { wecomUserId: 'admin' }); // PAIRVIEW_ADMINS=admin in testConfig
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  /** A fresh interview (started 10 minutes ago) with its room link, and a failed message, for one route. */
+  async function fixture(): Promise<Fixture> {
+    clock.set('2030-01-07T02:00:00.000Z');
+    const { interviewId, candidateLinkToken } = await createInterview({ db: database.db, clock }, owner, {
+      candidate: { name: 'Secret Candidate', email: 'secret@example.com' },
+      position: 'Secret position',
+      startsAt: new Date('2030-01-08T02:00:00.000Z'),
+      durationMinutes: 60,
+      interviewerIds: [ids.interviewer],
+      hiringManagerId: ids.hiringManager,
+    });
+    const messageId = await database.db.transaction().execute((tx) =>
+      enqueueNotification(tx, { kind: 'welcome', recipients: [ids.target] }),
+    );
+    await database.db.updateTable('outbox').set({ status: 'failed' }).where('id', '=', messageId!).execute();
+    clock.set('2030-01-08T02:10:00.000Z');
+    return { interviewId, token: candidateLinkToken, targetPersonId: ids.target, messageId: messageId!, panelistId: ids.interviewer };
+  }
+
+  it('has a case for every route, and every case is a route', () => {
+    const routes = routeList(app).map((r) => `${r.method} ${r.url}`);
+    expect(routes.filter((r) => !(r in cases))).toEqual([]);
+    expect(Object.keys(cases).filter((c) => !routes.includes(c))).toEqual([]);
+  });
+
+  for (const [key, routeCase] of Object.entries(cases)) {
+    it(`${key}: allowed for ${routeCase.allowed.join(', ')}; everyone else is refused with no data`, async () => {
+      const [method] = key.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'];
+      const f = await fixture();
+      const usesToken = key.includes(':token');
+      for (const caller of CALLERS) {
+        const allowed = routeCase.allowed.includes(caller);
+        // Someone without the link tries a forged one; the candidate has no session and tries their link as one.
+        const request = routeCase.request(usesToken && caller !== 'candidate' ? { ...f, token: 'A'.repeat(43) } : f);
+        const member = personOf[caller];
+        const cookie =
+          caller === 'candidate'
+            ? `${SESSION_COOKIE}=${f.token}`
+            : routeCase.consumesSession && member
+              ? await sessionCookie(app, database.db, member, clock)
+              : cookies[caller];
+        const response = await app.inject({
+          method,
+          url: request.url,
+          headers: cookie ? { cookie } : {},
+          ...(request.payload !== undefined ? { payload: request.payload as object } : {}),
+        });
+        const label = `${key} as ${caller} → ${response.statusCode} ${response.body.slice(0, 200)}`;
+        if (allowed) {
+          expect([200, 201, 409], label).toContain(response.statusCode);
+        } else {
+          // No session at all is 401 (the web app sends people to sign in); a link route refuses a wrong link with 403.
+          const expected = !usesToken && (caller === 'anonymous' || caller === 'candidate') ? 401 : 403;
+          expect(response.statusCode, label).toBe(expected);
+          expect(Object.keys(response.json()).sort(), label).toEqual(['error', 'message']);
+          expect(response.body, label).not.toMatch(/Secret|secret@|Renamed/);
+        }
+      }
+    });
+  }
+
+  it('a candidate link opens its own room only, and nothing once the interview has ended', async () => {
+    const first = await fixture();
+    const second = await fixture();
+    const own = await app.inject({ method: 'GET', url: `/api/room-links/${first.token}` });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toEqual(expect.objectContaining({ position: 'Secret position', candidateName: 'Secret Candidate' }));
+    expect(JSON.stringify(own.json())).not.toContain(first.interviewId);
+    expect(JSON.stringify(own.json())).not.toContain(second.interviewId);
+
+    await app.inject({ method: 'POST', url: `/api/interviews/${first.interviewId}/end`, headers: { cookie: cookies.interviewer! } });
+    const ended = await app.inject({ method: 'GET', url: `/api/room-links/${first.token}` });
+    expect(ended.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: `/api/room-links/${second.token}` })).statusCode).toBe(200);
+  });
+
+  it('refuses a session of a person deactivated in the directory', async () => {
+    const person = await createPerson(database.db, { roles: ['recruiter'] });
+    const cookie = await sessionCookie(app, database.db, person.id, clock);
+    expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
+    await database.db.updateTable('people').set({ active: false }).where('id', '=', person.id).execute();
+    expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('refuses to register a route without a policy', async () => {
+    await expect(
+      buildTestApp(database, {
+        clock,
+        plugins: [
+          (instance) => {
+            instance.get('/api/unguarded', async () => ({ leaked: true }));
+          },
+        ],
+      }),
+    ).rejects.toThrow(/GET \/api\/unguarded declares no access policy/);
+  });
+});
