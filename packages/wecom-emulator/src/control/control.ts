@@ -48,9 +48,10 @@ export function createControl(state: EmulatorState): EmulatorControl {
     },
     calls(filter = {}) {
       if (filter.since !== undefined && !Number.isFinite(filter.since)) throw new ControlError('"since" must be a call seq number');
-      return state.calls.list(filter);
+      return structuredClone(state.calls.list(filter));
     },
-    messages: (filter = {}) => state.inbox.items(filter),
+    // Copies, so a test cannot change the emulator's state through what it reads.
+    messages: (filter = {}) => structuredClone(state.inbox.items(filter)),
     robotMessages(filter = {}) {
       if (filter.key !== undefined) return [...(state.robotMessages.get(filter.key) ?? [])];
       return [...state.robotMessages.values()].flat().sort((a, b) => a.sentAt - b.sentAt);
