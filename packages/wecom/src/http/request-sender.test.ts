@@ -233,6 +233,19 @@ describe('RequestSender against the emulator', () => {
     expect(seen.filter(([n]) => n === 'retry')).toHaveLength(0);
   });
 
+  it('an abort during the backoff pause rejects with the caller\'s reason', async () => {
+    const { sender: s, seen } = sender({ backoff: { baseMs: 20_000, capMs: 20_000 }, random: () => 0.99 });
+    emu.control.injectFault({ path: '/cgi-bin/user/get', errcodes: [-1, -1] });
+    const controller = new AbortController();
+    const pending = s.call({ method: 'GET', path: '/cgi-bin/user/get', query: { userid: 'zhangwei' }, signal: controller.signal });
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => seen.some(([n]) => n === 'retry') && (clearInterval(check), resolve()), 5);
+    });
+    controller.abort(new Error('shutting down'));
+    await expect(pending).rejects.toThrow('shutting down');
+    expect(emu.control.calls({ path: '/cgi-bin/user/get' })).toHaveLength(1);
+  });
+
   it('shares one token between senders through the store (two processes, one gettoken)', async () => {
     const store = new MemoryTokenStore();
     const a = sender({ store }).sender;

@@ -116,7 +116,7 @@ export class RequestSender implements ApiCaller {
         ...(outcome.type === 'errcode' && { errcode: outcome.errcode }),
         ...(outcome.type === 'http' && { status: outcome.status }),
       });
-      if (delayMs > 0) await sleepFor(delayMs, undefined, { signal: request.signal });
+      if (delayMs > 0) await pause(delayMs, request.signal);
     }
   }
 
@@ -210,6 +210,16 @@ function checkRequest(request: ApiRequest): void {
     if (body?.enable_duplicate_check !== 1) {
       throw new TypeError(`${request.path}: retry 'duplicate-checked' needs enable_duplicate_check: 1 in the body`);
     }
+  }
+}
+
+/** Waits between retries; an abort rejects with the caller's own reason, as everywhere else in the pipeline. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw error;
   }
 }
 

@@ -168,6 +168,16 @@ describe('CredentialCache', () => {
     await tick();
     expect(seen.some(([name, p]) => name === 'token:error' && (p as { message: string }).message === 'system busy')).toBe(true);
     expect(await cache.get()).toBe('token-1');
+    // It does not hammer WeCom on every call meanwhile; 30 s later it tries again, and succeeds.
+    await tick();
+    expect(source.calls).toBe(2);
+    source.fail = undefined;
+    clock.t += 30_000;
+    expect(await cache.get()).toBe('token-1');
+    await tick();
+    await tick();
+    expect(source.calls).toBe(3);
+    expect(await cache.get()).toBe('token-2');
   });
 
   it('lets one caller stop waiting without cancelling the fetch for the others', async () => {

@@ -41,6 +41,8 @@ type RefreshReason = 'missing' | 'expired' | 'due' | 'invalidated';
 
 /** How many recently failed values are remembered so that a second look never adopts one of them. */
 const REJECTED_MEMORY = 4;
+/** After a failed background refresh, wait this long before the next one (the foreground path is unaffected). */
+const BACKGROUND_RETRY_PAUSE_MS = 30_000;
 
 export class CredentialCache {
   readonly key: CredentialKey;
@@ -55,6 +57,7 @@ export class CredentialCache {
   #inflight: Promise<StoredCredential> | undefined;
   #background: Promise<unknown> | undefined;
   #rejected: string[] = [];
+  #backgroundPausedUntil = 0;
 
   constructor(options: CredentialCacheOptions) {
     this.key = Object.freeze({ ...options.key });
@@ -138,9 +141,11 @@ export class CredentialCache {
   }
 
   #refreshInBackground(): void {
-    if (this.#background || this.#inflight) return;
+    if (this.#background || this.#inflight || this.#now() < this.#backgroundPausedUntil) return;
     this.#background = this.#fetchUnderLease('due', (c, at) => at < this.#dueAt(c))
       .catch((error: unknown) => {
+        // Do not retry on every call while WeCom is unreachable; the cached token is still good for a while.
+        this.#backgroundPausedUntil = this.#now() + BACKGROUND_RETRY_PAUSE_MS;
         this.#events?.emit('token:error', {
           ...this.#who(),
           message: (error as Error)?.message ?? String(error),
