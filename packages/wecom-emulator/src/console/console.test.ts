@@ -261,6 +261,18 @@ describe('the page', () => {
     const page = await response.text();
     expect(page).toContain('成员控制台');
     expect(page).toMatch(/<span class="member-name">[^<]+<\/span>\s*<span class="member-sub">[A-Za-z]+ [A-Za-z]+ · /);
+    // The OAuth forms open the emulator's own "sign in as…" pages.
+    for (const [action, fields] of [
+      ['/connect/oauth2/authorize', { response_type: 'code', scope: 'snsapi_base' }],
+      ['/wwlogin/sso/login', { login_type: 'CorpApp' }],
+    ] as const) {
+      expect(page).toContain(`action="${action}"`);
+      const url = new URL(action, emu.url);
+      for (const [name, value] of Object.entries({ ...fields, appid: corpId, agentid: String(emu.agentId), redirect_uri: 'http://127.0.0.1:3000/cb', state: 'demo' })) url.searchParams.set(name, value);
+      const signIn = await fetch(url);
+      expect(signIn.status).toBe(200);
+      expect(await signIn.text()).toContain('Sign in as');
+    }
     const english = await (await fetch(new URL('/console/?lang=en', emu.url))).text();
     expect(english).toContain('member console');
     expect(english).toContain('Choose a member on the left');
