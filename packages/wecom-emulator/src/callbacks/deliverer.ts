@@ -190,8 +190,12 @@ export class CallbackDeliverer {
         record.reply = reply;
         if (this.#options.applyReply) record.applied = await this.#options.applyReply(reply, { toUser, event });
       } catch (error) {
-        if (!(error instanceof PassiveReplyError)) throw error;
-        record.error = `the app answered 200 with a reply WeCom would reject: ${error.message}`;
+        // A reply WeCom would refuse is the app's mistake; anything else is the emulator's, but the record must
+        // still end rather than stay pending, so both are recorded.
+        record.error =
+          error instanceof PassiveReplyError
+            ? `the app answered 200 with a reply WeCom would reject: ${error.message}`
+            : `the emulator failed to apply the passive reply: ${(error as Error).message}`;
       }
     }
     record.status = record.error ? 'failed' : 'delivered';
