@@ -32,7 +32,10 @@ interface SendResponse extends WeComResponse {
 }
 
 export interface UpdateTemplateCardParams {
-  /** Members whose copy to update (≤1000). */
+  /**
+   * Members whose copy to update (≤1000). With none of userids/partyids/tagids/atAll, a response_code from a
+   * member's click updates that member's card.
+   */
   userids?: readonly string[];
   /** Departments (≤100). */
   partyids?: readonly number[];
@@ -145,9 +148,6 @@ export function buildUpdateTemplateCardBody(params: UpdateTemplateCardParams, ag
     list.forEach((id, i) => {
       if (!Number.isInteger(id) || (id as number) < 1) c.add(`${path}[${i}]`, `${path}[${i}] ${JSON.stringify(id)} is not a positive integer`);
     });
-  }
-  if (!params.atAll && users.length === 0 && parties.length === 0 && tags.length === 0) {
-    c.add('userids', 'no update target: set userids, partyids, tagids or atAll (WeCom answers 82101)');
   }
   if ((params.button === undefined) === (params.card === undefined)) {
     c.add('button', 'give exactly one of button (replace the clicked button\'s label) or card (replace the whole card)');

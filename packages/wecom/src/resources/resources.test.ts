@@ -113,11 +113,10 @@ describe('update_template_card body (§3.6)', () => {
     expect(() => buildUpdateTemplateCardBody({ userids: ['u'], responseCode: 'rc', card: { card_type: 'text_notice' } as never }, 1)).toThrow(/template_card\.card_action is required/);
   });
 
-  it('needs a response code, a target, and exactly one of button or card', () => {
+  it('needs a response code and exactly one of button or card', () => {
     expect(() => buildUpdateTemplateCardBody({ responseCode: '' } as never, 1)).toThrow(
-      'updateTemplateCard is not valid (3 problems):\n' +
+      'updateTemplateCard is not valid (2 problems):\n' +
         '  - response_code is empty (from the send result or the template_card_event callback)\n' +
-        '  - no update target: set userids, partyids, tagids or atAll (WeCom answers 82101)\n' +
         "  - give exactly one of button (replace the clicked button's label) or card (replace the whole card)",
     );
   });
