@@ -153,7 +153,11 @@ async function handle(state: EmulatorState, route: ApiRoute, request: FastifyReq
     log(logged, 0, 200);
     reply.send(body);
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof ApiError)) {
+      // An emulator bug: answer 500 (fastify's handler) so it cannot pass for a WeCom behaviour, and log it.
+      log(logged, null, 500);
+      throw error;
+    }
     log(logged, error.errcode, 200);
     reply.send(errorBody(state, ip, route, error.errcode, error.text, error.extra));
   }
