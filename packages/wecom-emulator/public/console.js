@@ -189,15 +189,24 @@ document.getElementById('member-search')?.addEventListener('input', (event) => {
 
 // ── live updates ──────────────────────────────────────────────────────────────────────────────────────────
 
+/** The HTML the server sent for each element on the page, to tell a server change from a local one (an open menu). */
+const serverHtml = new WeakMap();
+for (const id of ['conversation', 'log-list', 'member-list']) {
+  for (const child of document.getElementById(id)?.children ?? []) serverHtml.set(child, child.outerHTML);
+}
+
 /**
- * Replaces `current`'s children with `next`'s, keeping every existing child whose HTML did not change (its
- * form state and focus survive). Children are matched by id.
+ * Replaces `current`'s children with `next`'s, keeping every existing child whose server HTML did not change (its
+ * form state, focus and open menus survive). Children are matched by id.
  */
 function patchChildren(current, next) {
   const existing = new Map([...current.children].filter((c) => c.id).map((c) => [c.id, c]));
   const nodes = [...next.children].map((child) => {
     const old = child.id ? existing.get(child.id) : undefined;
-    return old && old.outerHTML === child.outerHTML ? old : document.importNode(child, true);
+    if (old && serverHtml.get(old) === child.outerHTML) return old;
+    const node = document.importNode(child, true);
+    serverHtml.set(node, child.outerHTML);
+    return node;
   });
   current.replaceChildren(...nodes);
   for (const attribute of next.getAttributeNames()) current.setAttribute(attribute, next.getAttribute(attribute));
@@ -224,13 +233,25 @@ async function refreshConversation() {
 async function refreshLog() {
   const host = document.getElementById('log');
   const next = await fetchFragment('log');
-  if (host && next) patchChildren(host, next);
+  if (!host || !next) return;
+  // Patch the list item by item, so an expanded XML view stays open while new deliveries arrive.
+  const list = host.querySelector('#log-list');
+  const nextList = next.querySelector('#log-list');
+  if (list && nextList) {
+    patchChildren(list, nextList);
+    host.querySelector('.notice')?.remove();
+    const notice = next.querySelector('.notice');
+    if (notice) host.prepend(document.importNode(notice, true));
+  } else {
+    patchChildren(host, next);
+  }
 }
 
 async function refreshMembers() {
   const host = document.getElementById('member-list');
   const next = await fetchFragment('members');
   if (host && next) patchChildren(host, next);
+  document.getElementById('member-search')?.dispatchEvent(new Event('input'));
 }
 
 let pending = new Set();

@@ -206,7 +206,7 @@ function renderRecord(record: CallbackRecord, ctx: ViewContext): SafeHtml {
 export function renderLog(ctx: ViewContext): SafeHtml {
   const { callbacks, t } = ctx;
   const records = callbacks.deliverer.records().slice(-100).reverse();
-  return html`<div id="log">${callbacks.configured ? '' : html`<p class="notice">${t.noCallbackUrl}</p>`}<ol class="log-list">${
+  return html`<div id="log">${callbacks.configured ? '' : html`<p class="notice">${t.noCallbackUrl}</p>`}<ol class="log-list" id="log-list">${
     records.length === 0 ? html`<li class="empty">${t.callbacksEmpty}</li>` : records.map((r) => renderRecord(r, ctx))
   }</ol></div>`;
 }
