@@ -55,7 +55,8 @@ export interface AppDeps {
   /** WeCom connection status for /healthz; the WeCom glue provides it. */
   wecomStatus?: () => Promise<WeComStatus>;
   plugins?: readonly AppPlugin[];
-  logger?: FastifyServerOptions['logger'];
+  /** Log level for fastify's pino logger; omitted: no logging (tests). */
+  logLevel?: string;
 }
 
 export interface RouteInfo {
@@ -81,15 +82,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionSecret,
   };
 
+  const logger: FastifyServerOptions['logger'] = deps.logLevel
+    ? {
+        level: deps.logLevel,
+        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
+        // Belt and braces: nothing Pairview logs carries these, but a future `log.info({ headers })` must not leak them.
+        redact: { paths: ['*.cookie', '*.authorization', '*["set-cookie"]', '*.secret', '*.token', '*.access_token', '*.encodingAesKey', '*.EncodingAESKey'], censor: '[redacted]' },
+      }
+    : false;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger,
     trustProxy: true,
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-  });
-  app.log = app.log.child({}, {
-    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
   });
 
   const routes: RouteInfo[] = [];

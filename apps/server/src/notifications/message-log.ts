@@ -1,4 +1,5 @@
 /** The admin's message log: outbound notifications with their delivery state, inbound callbacks, and retry. */
+import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { OutboxStatus } from '../db/schema.ts';
@@ -19,7 +20,7 @@ export async function listMessages(db: Db, filter: MessageFilter) {
   let query = db.selectFrom('outbox').selectAll();
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
-  if (filter.recipientId) query = query.where('recipient_ids', '@>', [filter.recipientId]);
+  if (filter.recipientId) query = query.where(sql<boolean>`recipient_ids @> array[${filter.recipientId}]::uuid[]`);
   if (filter.interviewId) query = query.where('interview_id', '=', filter.interviewId);
   if (filter.before) query = query.where('created_at', '<', filter.before);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();

@@ -2,7 +2,7 @@
  * Starts graphile-worker on the process's pool with Pairview's tasks. Several processes may run it: jobs are
  * taken with SKIP LOCKED, so each runs once at a time.
  */
-import { Logger, run, type Runner } from 'graphile-worker';
+import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
@@ -15,6 +15,8 @@ export interface WorkerDeps {
   clock: Clock;
   timeZone: string;
   notifier: Notifier | undefined;
+  /** Tasks of the WeCom glue, run by the same worker. */
+  extraTasks?: TaskList | undefined;
   concurrency?: number;
   /** pino-style logger (fastify's app.log). */
   log?: { error(o: object, m: string): void; warn(o: object, m: string): void; info(o: object, m: string): void; debug(o: object, m: string): void };
@@ -33,9 +35,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
   });
   return run({
     pgPool: deps.pool,
-    taskList: notificationTasks(deps),
+    taskList: { ...deps.extraTasks, ...notificationTasks(deps) },
     concurrency: deps.concurrency ?? 4,
-    noHandleSignals: true,
+    noHandleSignals: true, // main.ts owns shutdown
+    // Pairview plans its recurring jobs itself (the digest re-plans itself in the company's time zone).
+    crontab: '',
     pollInterval: 2000,
     logger,
   });

@@ -37,7 +37,7 @@ export function personView(person: Selectable<PeopleTable>, admins: ReadonlySet<
 export async function listPeople(db: Db, filter: { active?: boolean | undefined; search?: string | undefined; role?: StoredRole | undefined }) {
   let query = db.selectFrom('people').selectAll().orderBy('name').orderBy('wecom_userid');
   if (filter.active !== undefined) query = query.where('active', '=', filter.active);
-  if (filter.role) query = query.where('roles', '@>', [filter.role]);
+  if (filter.role) query = query.where(sql<boolean>`roles @> array[${filter.role}]::text[]`);
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>

@@ -1,0 +1,120 @@
+/**
+ * The Pairview process: configuration, database (embedded PostgreSQL unless DATABASE_URL is set), migrations,
+ * the WeCom side (seam: wecom/index.ts), the job worker, the HTTP server, and a graceful shutdown on SIGINT/SIGTERM.
+ *   npm start            (from the repository root)
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig, repositoryRoot } from './config.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase } from './db/pool.ts';
+import { startWorker } from './notifications/worker.ts';
+import { startWeCom } from './wecom/index.ts';
+
+const say = {
+  info: (message: string) => console.log(`pairview: ${message}`),
+  warn: (message: string) => console.warn(`pairview: warning: ${message}`),
+};
+
+async function main(): Promise<void> {
+  // .env at the repository root, when present; variables already in the environment win.
+  const envFile = join(repositoryRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`pairview: configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const clock = systemClock;
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.embeddedPostgres, say);
+    databaseUrl = embedded.url;
+    say.info(`database: embedded PostgreSQL, data in ${relative(process.cwd(), config.embeddedPostgres.dataDir) || '.'}, 127.0.0.1:${config.embeddedPostgres.port}`);
+  } else {
+    say.info(`database: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname} (DATABASE_URL)`);
+  }
+
+  const database = openDatabase(databaseUrl, { max: 15 });
+  const { applied } = await migrate(database.pool);
+  say.info(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
+
+  const wecom = await startWeCom({ config, db: database.db, pool: database.pool, clock, log: say });
+  if (!wecom) {
+    say.warn('WeCom is not connected yet (the WeCom glue is not written): notifications stay queued in the outbox until it is');
+  }
+
+  let sessionSecret = config.sessionSecret;
+  if (!sessionSecret) {
+    sessionSecret = randomBytes(32).toString('hex');
+    say.warn('SESSION_SECRET is not set: using a random one, so sessions end when this process stops');
+  }
+
+  const app = await buildApp({
+    config,
+    db: database.db,
+    pool: database.pool,
+    clock,
+    sessionSecret,
+    logLevel: config.logLevel,
+    ...(wecom ? { wecomStatus: () => wecom.status(), plugins: [wecom.plugin] } : {}),
+  });
+
+  const worker = await startWorker({
+    pool: database.pool,
+    db: database.db,
+    clock,
+    timeZone: config.timeZone,
+    notifier: wecom?.notifier,
+    extraTasks: wecom?.tasks,
+    log: app.log,
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  say.info(`Pairview is running: http://localhost:${port}/`);
+  if (config.publicUrl.origin !== `http://localhost:${port}`) say.info(`public URL (links in WeCom messages): ${config.publicUrl}`);
+  for (const { label, url } of wecom?.urls ?? []) say.info(`${label}: ${url}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say.info(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      console.error('pairview: shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close(); // stop taking requests, finish the ones in flight
+      await worker.stop(); // let running jobs finish; queued ones wait in PostgreSQL
+      await wecom?.stop();
+      await database.close();
+      await embedded?.stop();
+    } finally {
+      clearTimeout(force);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('pairview: failed to start:', error instanceof Error ? error.message : error);
+  if (error instanceof Error && error.cause) console.error('  cause:', error.cause instanceof Error ? error.cause.message : error.cause);
+  process.exit(1);
+});
