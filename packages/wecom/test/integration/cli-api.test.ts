@@ -76,7 +76,7 @@ describe('wecom send', () => {
   });
 
   it('send --json - reads stdin; a template card gets its responseCode back', async () => {
-    const body = { touser: 'zhangwei', ...addressed(sendExamples.button_interaction, {}) };
+    const body = addressed(sendExamples.button_interaction, { touser: 'zhangwei' });
     const result = json(await runCli(['send', '--json', '-', '--duplicate-check'], { env: env(), stdin: JSON.stringify(body) }));
     expect(result.responseCode).toEqual(expect.any(String));
     expect(h.emu.control.calls({ path: '/cgi-bin/message/send' })[0]!.body).toMatchObject({ enable_duplicate_check: 1 });
