@@ -80,6 +80,15 @@ describe('GroupRobot', () => {
     expect(h.emu.control.robotMessages({ key: DEMO.robotKey }).map((m) => m.msgtype)).toEqual(['image', 'template_card', 'file']);
   });
 
+  it('sends markdown_v2 and a voice message from its own upload', async () => {
+    const robot = h.client().robot(DEMO.robotKey);
+    await robot.send(robotMessage.markdownV2('# 面试安排\n| 时间 | 候选人 |\n| --- | --- |\n| 15:00 | 李娜 |'));
+    const voiceId = await robot.uploadMedia('voice', { filename: 'note.amr', data: Buffer.from('#!AMR\n0123456789') });
+    await robot.send(robotMessage.voice(voiceId));
+    expect(h.emu.control.robotMessages({ key: DEMO.robotKey }).map((m) => m.msgtype)).toEqual(['markdown_v2', 'voice']);
+    expect(h.emu.control.calls({ path: '/cgi-bin/webhook/upload_media' })[0]!.query.type).toBe('voice');
+  });
+
   it('takes the robot quota (20/min) on every send', async () => {
     const taken: string[][] = [];
     const memory = new MemoryRateLimiter();
