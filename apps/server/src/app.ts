@@ -113,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorateRequest('principal', undefined);
   app.addHook('preHandler', async (request) => {
+    if (request.is404) return; // no route, nothing to guard: the 404 handler answers
     const policy = request.routeOptions.config.policy;
     if (!policy) throw new Error(`no policy on ${request.routeOptions.url}`); // unreachable: onRoute refuses such routes
     request.principal = await policy.authorize(request, context);

