@@ -300,3 +300,41 @@ describe('scheduling interviews over HTTP', () => {
     expect(joined.map((r) => r.recipient_ids)).toEqual([[alice.id, bob.id]]);
   });
 });
+
+describe('what the bot commands read', () => {
+  it('lists a person\'s interviews in a range and their missing scorecards', async () => {
+    const { createMigratedDatabase: create, createPerson: person } = await import('../../test/helpers.ts');
+    const { createInterview, respondToInvitation } = await import('./service.ts');
+    const { interviewsOfPerson, pendingScorecards } = await import('./queries.ts');
+    const { submitScorecard } = await import('../scorecards/service.ts');
+    const database = await create('pv_bot');
+    try {
+      const clock = new ManualClock('2030-01-07T02:00:00.000Z');
+      const r = await person(database.db, { roles: ['recruiter'] });
+      const me = await person(database.db);
+      const actor = { kind: 'member' as const, person: r, roles: new Set(['recruiter' as const]) };
+      const at = (iso: string) =>
+        createInterview({ db: database.db, clock }, actor, {
+          candidate: { name: `C ${iso}` },
+          position: 'P',
+          startsAt: new Date(iso),
+          durationMinutes: 60,
+          interviewerIds: [me.id],
+        });
+      const monday = await at('2030-01-07T06:00:00.000Z');
+      const tuesday = await at('2030-01-08T06:00:00.000Z');
+      const declined = await at('2030-01-07T08:00:00.000Z');
+      await respondToInvitation({ db: database.db, clock }, declined.interviewId, me.id, 'declined');
+
+      const today = await interviewsOfPerson(database.db, me.id, { from: new Date('2030-01-06T16:00:00Z'), to: new Date('2030-01-07T16:00:00Z') });
+      expect(today.map((i) => i.id)).toEqual([monday.interviewId]);
+
+      clock.set('2030-01-08T08:00:00.000Z');
+      expect((await pendingScorecards(database.db, me.id, clock.now())).map((i) => i.id)).toEqual([monday.interviewId, tuesday.interviewId]);
+      await submitScorecard({ db: database.db, clock }, monday.interviewId, me.id, { rating: 'yes', skillNotes: [], summary: '' });
+      expect((await pendingScorecards(database.db, me.id, clock.now())).map((i) => i.id)).toEqual([tuesday.interviewId]);
+    } finally {
+      await database.drop();
+    }
+  });
+});

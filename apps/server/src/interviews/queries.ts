@@ -164,3 +164,42 @@ export async function getInterviewDetail(db: Db, viewer: MemberPrincipal, id: st
     hiddenScorecards: cards.length - visible.length,
   };
 }
+
+/**
+ * A person's own interviews starting in [from, to) that still concern them (not cancelled, not declined): the
+ * `today` / `week` bot commands and the digest read this.
+ */
+export async function interviewsOfPerson(db: Db, personId: string, range: { from: Date; to: Date }) {
+  return db
+    .selectFrom('interviews as i')
+    .innerJoin('interview_interviewers as ii', 'ii.interview_id', 'i.id')
+    .innerJoin('candidates as c', 'c.id', 'i.candidate_id')
+    .select(['i.id', 'i.position', 'i.starts_at', 'i.duration_minutes', 'c.name as candidate_name', 'ii.response'])
+    .where('ii.person_id', '=', personId)
+    .where('ii.removed_at', 'is', null)
+    .where('ii.response', '<>', 'declined')
+    .where('i.status', '<>', 'cancelled')
+    .where('i.starts_at', '>=', range.from)
+    .where('i.starts_at', '<', range.to)
+    .orderBy('i.starts_at')
+    .execute();
+}
+
+/** Interviews that have started where `personId` is on the panel and has not submitted a scorecard (`pending`). */
+export async function pendingScorecards(db: Db, personId: string, now: Date) {
+  return db
+    .selectFrom('interviews as i')
+    .innerJoin('interview_interviewers as ii', 'ii.interview_id', 'i.id')
+    .innerJoin('candidates as c', 'c.id', 'i.candidate_id')
+    .select(['i.id', 'i.position', 'i.starts_at', 'i.duration_minutes', 'c.name as candidate_name'])
+    .where('ii.person_id', '=', personId)
+    .where('ii.removed_at', 'is', null)
+    .where('ii.response', '<>', 'declined')
+    .where('i.status', '<>', 'cancelled')
+    .where('i.starts_at', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('scorecards as s').select('s.id').whereRef('s.interview_id', '=', 'i.id').where('s.interviewer_id', '=', personId))),
+    )
+    .orderBy('i.starts_at')
+    .execute();
+}

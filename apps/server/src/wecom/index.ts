@@ -7,7 +7,9 @@
  * - `syncDirectory`, `upsertMember`, `deactivateMember`, `markWelcomed` (people/people.ts): directory sync,
  *   change_contact callbacks, first enter_agent.
  * - `respondToInvitation` (interviews/service.ts), `recordDecision` (scorecards/service.ts): card button clicks.
- * - `listInterviews` (interviews/queries.ts) for bot commands; `inbound_callbacks` table for the callback log.
+ * - `interviewsOfPerson`, `pendingScorecards` (interviews/queries.ts) with time.ts's day/week bounds: bot commands.
+ * - `logInboundCallback` / `markCallbackHandled` (wecom/callback-log.ts): log + dedupe + enqueue the handler job
+ *   (`handle_wecom_callback`, a task the glue supplies in `tasks`).
  * - `enqueueNotification` (notifications/outbox.ts) for bot replies and the welcome message.
  */
 import type { TaskList } from 'graphile-worker';
