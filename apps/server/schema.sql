@@ -292,6 +292,46 @@ CREATE TABLE public.sessions (
 COMMENT ON TABLE public.sessions IS 'A signed-in browser of a member.';
 
 --
+-- Name: wecom_credentials; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.wecom_credentials (
+    corp_id text NOT NULL,
+    agent_id integer NOT NULL,
+    kind text NOT NULL,
+    value text NOT NULL,
+    expires_at bigint NOT NULL,
+    fetched_at bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE wecom_credentials; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.wecom_credentials IS 'A cached WeCom access token or JS-SDK ticket (the SDK''s token store); times in epoch ms. Never shown.';
+
+--
+-- Name: wecom_job_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.wecom_job_runs (
+    job text NOT NULL,
+    last_run_at timestamp with time zone NOT NULL,
+    last_success_at timestamp with time zone,
+    last_error text,
+    last_errcode integer,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT wecom_job_runs_job_check CHECK ((job = ANY (ARRAY['directory_sync'::text, 'token_refresh'::text])))
+);
+
+--
+-- Name: TABLE wecom_job_runs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.wecom_job_runs IS 'The last run of a recurring WeCom job (directory sync, token refresh), one row per job, for /healthz.';
+
+--
 -- Name: candidates candidates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -423,6 +463,20 @@ ALTER TABLE ONLY public.scorecards
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id_hash);
+
+--
+-- Name: wecom_credentials wecom_credentials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_credentials
+    ADD CONSTRAINT wecom_credentials_pkey PRIMARY KEY (corp_id, agent_id, kind);
+
+--
+-- Name: wecom_job_runs wecom_job_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_job_runs
+    ADD CONSTRAINT wecom_job_runs_pkey PRIMARY KEY (job);
 
 --
 -- Name: inbound_callbacks_received; Type: INDEX; Schema: public; Owner: -

@@ -35,6 +35,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Undefined when no WECOM_* variable is set. */
   wecom: WeComAppConfig | undefined;
+  /** Development mode (no WECOM_*): where the in-process WeCom emulator listens (PAIRVIEW_EMULATOR_PORT, default 4100). */
+  emulatorPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     wecom: wecomApp(env),
+    emulatorPort: integer(env, 'PAIRVIEW_EMULATOR_PORT', 4100, 0, 65535),
     logLevel: logLevel as Config['logLevel'],
   };
 }

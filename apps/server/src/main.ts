@@ -13,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/pool.ts';
 import { startWorker } from './notifications/worker.ts';
-import { startWeCom } from './wecom/index.ts';
+import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 
 const say = {
   info: (message: string) => console.log(`pairview: ${message}`),
@@ -35,6 +35,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (!config.wecom && config.admins.size === 0) {
+    config = withDevelopmentDefaults(config);
+    say.info(`no WECOM_* variables: development mode with the WeCom emulator; PAIRVIEW_ADMINS defaults to ${[...config.admins].join(', ')}`);
+  }
   const clock = systemClock;
 
   let embedded: EmbeddedDatabase | undefined;
@@ -52,9 +56,11 @@ async function main(): Promise<void> {
   say.info(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
 
   const wecom = await startWeCom({ config, db: database.db, pool: database.pool, clock, log: say });
-  if (!wecom) {
-    say.warn('WeCom is not connected yet (the WeCom glue is not written): notifications stay queued in the outbox until it is');
-  }
+  say.info(
+    wecom.mode === 'emulator'
+      ? `WeCom: the emulator's demo company at ${wecom.emulator?.url} (no WECOM_* variables set)`
+      : `WeCom: corp ${config.wecom?.corpId}, app ${config.wecom?.agentId}`,
+  );
 
   let sessionSecret = config.sessionSecret;
   if (!sessionSecret) {
@@ -69,7 +75,8 @@ async function main(): Promise<void> {
     clock,
     sessionSecret,
     logLevel: config.logLevel,
-    ...(wecom ? { wecomStatus: () => wecom.status(), plugins: [wecom.plugin] } : {}),
+    wecomStatus: () => wecom.status(),
+    plugins: [wecom.plugin],
   });
 
   const worker = await startWorker({
@@ -77,8 +84,8 @@ async function main(): Promise<void> {
     db: database.db,
     clock,
     timeZone: config.timeZone,
-    notifier: wecom?.notifier,
-    extraTasks: wecom?.tasks,
+    notifier: wecom.notifier,
+    extraTasks: wecom.tasks,
     log: app.log,
   });
 
@@ -87,7 +94,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   say.info(`Pairview is running: http://localhost:${port}/`);
   if (config.publicUrl.origin !== `http://localhost:${port}`) say.info(`public URL (links in WeCom messages): ${config.publicUrl}`);
-  for (const { label, url } of wecom?.urls ?? []) say.info(`${label}: ${url}`);
+  for (const { label, url } of wecom.urls) say.info(`${label}: ${url}`);
+  for (const hint of wecom.hints) say.info(hint);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
     const closing = (async () => {
       await app.close(); // stop taking requests, finish the ones in flight
       await worker.stop(); // let running jobs finish; queued ones wait in PostgreSQL
-      await wecom?.stop();
+      await wecom.stop();
       await database.close();
     })();
     embedded?.stopAfter(closing);
