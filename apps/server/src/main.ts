@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/pool.ts';
 import { startWorker } from './notifications/worker.ts';
+import { webApp } from './web/plugin.ts';
 import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 
 const say = {
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
     sessionSecret,
     logLevel: config.logLevel,
     wecomStatus: () => wecom.status(),
-    plugins: [wecom.plugin],
+    // The web app last: its catch-all page route must not shadow the WeCom routes.
+    plugins: [wecom.plugin, webApp()],
   });
 
   const worker = await startWorker({
