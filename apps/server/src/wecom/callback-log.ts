@@ -9,6 +9,9 @@ import type { Db } from '../db/pool.ts';
 
 export const HANDLE_CALLBACK_TASK = 'handle_wecom_callback';
 
+/** event_type of a row the receiver's dedupe store claimed (wecom/inbound/dedupe-store.ts) and nobody logged yet. */
+export const CLAIMED_EVENT_TYPE = 'claimed';
+
 export interface InboundCallback {
   /** MsgId for messages; FromUserName + CreateTime (+ event details) for events. */
   dedupeKey: string;
@@ -23,7 +26,13 @@ export async function logInboundCallback(db: Db, callback: InboundCallback, cloc
     const inserted = await tx
       .insertInto('inbound_callbacks')
       .values({ dedupe_key: callback.dedupeKey, event_type: callback.eventType, raw: JSON.stringify(callback.raw), received_at: clock.now() })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      // A row only claimed by the dedupe store is this callback's, not yet logged: fill it in.
+      .onConflict((oc) =>
+        oc
+          .column('dedupe_key')
+          .doUpdateSet((eb) => ({ event_type: eb.ref('excluded.event_type'), raw: eb.ref('excluded.raw') }))
+          .where('inbound_callbacks.event_type', '=', CLAIMED_EVENT_TYPE),
+      )
       .returning('id')
       .executeTakeFirst();
     if (!inserted) {

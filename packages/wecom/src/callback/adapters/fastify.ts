@@ -14,6 +14,8 @@ export interface FastifyCallbackOptions {
   receiver: CallbackReceiver;
   /** Default `/wecom/callback`. */
   path?: string;
+  /** Merged into each route's `config`, for apps whose hooks read per-route settings (e.g. an access policy). */
+  routeConfig?: Record<string, unknown>;
 }
 
 export const wecomCallbackPlugin: FastifyPluginAsync<FastifyCallbackOptions> = async (fastify: FastifyInstance, options) => {
@@ -41,7 +43,7 @@ export const wecomCallbackPlugin: FastifyPluginAsync<FastifyCallbackOptions> = a
     return send(reply, await respondToCallback(receiver, { method: request.method, query: queryAt === -1 ? '' : url.slice(queryAt + 1), body }));
   };
   // Other methods are routed too, so they get the shared 405 rather than fastify's 404.
-  fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], url: path, handler });
+  fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], url: path, handler, ...(options.routeConfig ? { config: options.routeConfig } : {}) });
 };
 
 interface Reply {

@@ -1,0 +1,87 @@
+/**
+ * GET/POST /wecom/callback: WeCom's callbacks (wecom-protocol.md §6) through the SDK's receiver and fastify adapter.
+ * The receiver verifies the signature, decrypts, parses and dedupes (PostgresDedupeStore: one claim per callback
+ * for the whole cluster); the one listener here logs the callback with its handler job (callback-log.ts, one
+ * transaction) and lets the receiver answer an empty 200. The job (`handle_wecom_callback`, tasks.ts) does the work.
+ * Access policy: public — WeCom calls it, and the signature is the authentication (a forged request gets 401 and
+ * reaches nothing).
+ *
+ * The exception is a card click. The clicker expects their card to change when they tap (glue.md: "已接受"), and
+ * the cheapest way is the passive `update_button` reply, which must be in the answer to this very request (WeCom
+ * waits 5 s, §6.6–6.7; the receiver allows 3 s). So the click is handled HERE, synchronously, once it is logged
+ * durably: the domain call is one short transaction, far inside the window, and it costs no API call, no quota and
+ * no response code. If it cannot be answered in time (the deadline passed, the handling failed, or a job took the
+ * callback first), the handler that does handle it answers with update_template_card and the click's own
+ * ResponseCode instead (handle.ts answerClickByApi): the card still changes, a moment later.
+ */
+import { createCallbackHandler, wecomCallbackPlugin } from '@pairview/wecom';
+import { textOf, type CallbackEvent } from '@pairview/wecom/callback';
+import type { FastifyInstance } from 'fastify';
+import type { AppPlugin } from '../../app.ts';
+import { publicAccess } from '../../auth/policies.ts';
+import { logInboundCallback } from '../callback-log.ts';
+import { answerText } from './answers.ts';
+import { PostgresDedupeStore } from './dedupe-store.ts';
+import { answerClickByApi, handleCallback, type InboundDeps } from './handle.ts';
+
+export const CALLBACK_PATH = '/wecom/callback';
+
+export interface CallbackPluginOptions {
+  /** How long the answer may wait for the click's passive reply. Default the SDK's 3000 ms (WeCom waits 5 s). */
+  replyDeadlineMs?: number;
+}
+
+export interface CallbackPlugin extends AppPlugin {
+  /** Resolves when every callback being handled in a request has finished: await it before closing the pool. */
+  idle(): Promise<void>;
+}
+
+export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginOptions = {}): CallbackPlugin {
+  const { corpId, callbackToken, encodingAESKey } = deps.client.config;
+  if (!callbackToken || !encodingAESKey) {
+    throw new Error(
+      'createCallbackPlugin needs a WeComClient built with callbackToken and encodingAESKey ' +
+        '(WECOM_CALLBACK_TOKEN and WECOM_ENCODING_AES_KEY, or the emulator\'s callback settings)',
+    );
+  }
+  const receiver = createCallbackHandler({
+    token: callbackToken,
+    encodingAESKey,
+    corpId,
+    dedupeStore: new PostgresDedupeStore(deps.pool),
+    clock: { now: () => deps.clock.now().getTime() },
+    // No timestamp window: a replayed callback is refused by the dedupe claim, and after that by the log, which
+    // never logs a dedupe key twice.
+    ...(options.replyDeadlineMs !== undefined ? { replyDeadlineMs: options.replyDeadlineMs } : {}),
+    // Refused requests (bad signature, foreign key) and handler failures; messages carry no secret.
+    onError: (error) => deps.log.warn(`WeCom callback: ${error.message}`),
+  });
+
+  receiver.onAny(async (context) => {
+    const { event } = context;
+    const logged = await logInboundCallback(deps.db, { dedupeKey: context.dedupeKey, eventType: eventTypeOf(event), raw: event.raw }, deps.clock);
+    // Logged with its job: returning lets the receiver answer an empty 200 now.
+    if (logged.duplicate || event.type !== 'template_card_event') return;
+
+    const result = await handleCallback(deps, logged.id); // a failure goes to onError; the job retries it
+    if (result.status !== 'handled' || !result.click) return;
+    if (context.canReply) context.reply({ type: 'update_button', replaceName: answerText(result.click.answer, deps.config.locale) });
+    else await answerClickByApi(deps, result.click.event, result.click.answer);
+  });
+
+  const plugin = async (app: FastifyInstance) => {
+    // Registered encapsulated: the adapter reads the raw body (any content type) only on its own routes.
+    await app.register(wecomCallbackPlugin, {
+      receiver,
+      path: CALLBACK_PATH,
+      routeConfig: { policy: publicAccess, summary: 'WeCom callbacks: URL verification (GET) and signed, encrypted events (POST)' },
+    });
+  };
+  return Object.assign(plugin, { idle: () => receiver.idle() });
+}
+
+/** The log's event_type (callback-log.ts): `text`, `event:enter_agent`, `event:change_contact`, … */
+export function eventTypeOf(event: CallbackEvent): string {
+  const msgType = textOf(event.raw.MsgType) ?? 'unknown';
+  return msgType === 'event' ? `event:${textOf(event.raw.Event) ?? 'unknown'}` : msgType;
+}
