@@ -27,6 +27,7 @@ import { createWeComClient } from './client.ts';
 import { createLinks, type WeComGlueDeps } from './deps.ts';
 import { directoryTasks, ensureDirectorySyncPlanned, runDirectorySync, type DirectorySyncResult } from './directory/sync.ts';
 import { callbackUrl, DEMO_PEOPLE, startDevelopmentEmulator } from './emulator.ts';
+import { createCallbackPlugin, inboundTasks } from './inbound/index.ts';
 import { messageOf } from './job-runs.ts';
 import { wecomStatus } from './status.ts';
 import { ensureTokenRefreshPlanned, refreshTokenIfDue, tokenTasks } from './token-refresh.ts';
@@ -148,6 +149,7 @@ export async function startWeCom(start: WeComStartDeps): Promise<WeComIntegratio
     emulator,
     async stop() {
       await background.catch(() => {});
+      await glue.idle(); // callbacks being handled in a request finish before the pool closes
       await stop();
     },
   };
@@ -177,15 +179,19 @@ async function grantDemoRoles(db: Db, clock: Clock): Promise<void> {
 }
 
 /**
- * The parts H8 (outbound/) and H9 (inbound/, oauth/) build. Expected exports:
- * - `createWeComNotifier(deps: WeComGlueDeps): Notifier` from './outbound/index.ts'
- * - `createCallbackPlugin(deps: WeComGlueDeps): AppPlugin` and `inboundTasks(deps: WeComGlueDeps): TaskList`
- *   (the `handle_wecom_callback` task) from './inbound/index.ts'
- * - `createOAuthPlugin(deps: WeComGlueDeps): AppPlugin` from './oauth/index.ts'
- * Until they land, Pairview runs without them: notifications stay queued in the outbox, no callback or sign-in
- * routes.
+ * The parts built beside this file. Outbound (outbound/, expected export `createWeComNotifier(deps: WeComGlueDeps):
+ * Notifier`) and sign-in (oauth/, expected `createOAuthPlugin(deps: WeComGlueDeps): AppPlugin`) are composed here
+ * as they land; until then notifications stay queued in the outbox (nothing is lost) and there are no sign-in routes.
  */
-function composeGlue(deps: WeComGlueDeps): { notifier: Notifier | undefined; plugin: AppPlugin; tasks: TaskList } {
-  deps.log.warn('the outbound notifier, the callback receiver and the WeCom sign-in are not composed yet (outbound/, inbound/, oauth/)');
-  return { notifier: undefined, plugin: () => {}, tasks: {} };
+function composeGlue(deps: WeComGlueDeps): { notifier: Notifier | undefined; plugin: AppPlugin; tasks: TaskList; idle(): Promise<void> } {
+  const callbacks = createCallbackPlugin(deps);
+  deps.log.warn('the outbound notifier and the WeCom sign-in are not composed yet (outbound/, oauth/)');
+  return {
+    notifier: undefined,
+    plugin: async (app, context) => {
+      await callbacks(app, context);
+    },
+    tasks: inboundTasks(deps),
+    idle: () => callbacks.idle(),
+  };
 }
