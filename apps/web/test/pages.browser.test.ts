@@ -18,6 +18,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
 import { webApp } from '../../server/src/web/plugin.ts';
+import { wecomStatus } from '../../server/src/wecom/status.ts';
 import {
   ManualClock,
   buildTestApp,
@@ -87,7 +88,21 @@ beforeAll(async () => {
   }
 
   database = await createMigratedDatabase('pv_web');
-  app = await buildTestApp(database, { clock, plugins: [webApp({ distDir })] });
+  app = await buildTestApp(database, {
+    clock,
+    plugins: [webApp({ distDir })],
+    // The WeCom glue's own status reader (from PostgreSQL), as if it talked to the emulator.
+    wecomStatus: () =>
+      wecomStatus({
+        db: database.db,
+        clock,
+        mode: 'emulator',
+        corpId: 'wwpairviewtest001',
+        agentId: 1000002,
+        callbackUrl: 'http://localhost:3000/wecom/callback',
+        emulator: { url: 'http://127.0.0.1:4100', consoleUrl: 'http://127.0.0.1:4100/console/' },
+      }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -134,6 +149,16 @@ describe('the Pairview web app', () => {
     expect(await page.locator('input[type=password]').count()).toBe(0);
     await shot('signin');
 
+    // Inside WeCom's browser (wxwork in the user agent) the page goes straight to the in-client sign-in.
+    const browserAgent = await page.evaluate(() => navigator.userAgent);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setUserAgentOverride', { userAgent: 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1' });
+    const started = page.waitForRequest((request) => request.url() === `${base}/auth/wecom/start?redirect=%2Fmy`);
+    await page.goto(`${base}/sign-in?redirect=%2Fmy`);
+    await started;
+    await cdp.send('Emulation.setUserAgentOverride', { userAgent: browserAgent });
+    await cdp.detach();
+
     // The server's pages carry its default language and a CSP; unknown API paths are JSON 404s, not the page.
     const shell = await fetch(`${base}/my`);
     expect(shell.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -147,24 +172,41 @@ describe('the Pairview web app', () => {
     await as('recruiter');
     await page.goto(`${base}/schedule`);
     const submit = page.getByRole('button', { name: zh.schedule.submit, exact: true });
-    await submit.click();
+    const field = (label: string | RegExp) => page.locator('.field').filter({ has: page.getByLabel(label, { exact: true }) });
     const name = page.getByLabel(zh.schedule.candidateName, { exact: true });
+    const email = page.getByLabel(/^邮箱/);
+    const start = page.getByLabel(zh.schedule.start, { exact: true });
+    const picker = page.getByRole('combobox', { name: zh.schedule.interviewers });
+
+    // Empty required fields: said at each field, in the page's language, before asking the server.
+    await submit.click();
     await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
-    await expect.poll(() => page.locator('.field-invalid').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.getByLabel(zh.schedule.position, { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByRole('combobox', { name: zh.schedule.interviewers }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field-invalid').count()).toBe(4);
+    expect(await picker.getAttribute('aria-invalid')).toBe('true');
     await shot('schedule-errors');
 
     await name.fill('王小明');
-    await page.getByLabel(/^邮箱/).fill('xiaoming@example.com');
+    await email.fill('not-an-email');
     await page.getByLabel(zh.schedule.position, { exact: true }).fill('后端工程师');
-    await page.getByLabel(zh.schedule.start, { exact: true }).fill(START_LOCAL);
-    const picker = page.getByRole('combobox', { name: zh.schedule.interviewers });
+    await start.fill('2030-01-06T10:00'); // yesterday, by the server's clock
     await picker.fill('alice');
     await page.getByRole('option', { name: /Alice Wang/ }).click();
     await picker.fill('Bob');
     await picker.press('Enter');
     await expect.poll(() => page.locator('.chip').allInnerTexts()).toEqual([expect.stringContaining('Alice Wang'), expect.stringContaining('Bob Chen')]);
+
+    // The server's own words, each next to its field: zod's for the email, the scheduling rule's for the time.
+    await submit.click();
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    expect(await field(/^邮箱/).locator('.field-error').innerText()).toMatch(/email/i);
+    expect(await page.locator('.field-invalid').count()).toBe(1);
+    await email.fill('xiaoming@example.com');
+    await submit.click();
+    await expect.poll(() => start.getAttribute('aria-invalid')).toBe('true');
+    expect(await field(zh.schedule.start).locator('.field-error').innerText()).toMatch(/in the past/);
+    expect(await database.db.selectFrom('interviews').select('id').execute()).toEqual([]);
+
+    await start.fill(START_LOCAL);
     await page.getByRole('combobox', { name: /^用人经理/ }).selectOption({ label: 'Max Manager' });
     await shot('schedule');
     await submit.click();
@@ -333,7 +375,8 @@ describe('the Pairview web app', () => {
     await shot('admin-messages');
 
     await page.goto(`${base}/admin/wecom`);
-    await page.getByText(zh.wecom.status.not_configured, { exact: true }).waitFor();
+    await page.locator('.status-tile[data-status=ok]').first().waitFor();
+    await page.getByRole('link', { name: 'http://127.0.0.1:4100/console/' }).waitFor();
     await shot('admin-wecom');
   });
 });

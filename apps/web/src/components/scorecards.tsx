@@ -122,15 +122,26 @@ export function ScorecardForm({ interviewId, onSubmitted }: { interviewId: strin
   );
 }
 
-export function ScorecardList({ interview }: { interview: InterviewDetail }) {
-  const { t, fmt } = useI18n();
+/** The viewer's scorecard (or why not yet), why peers' are hidden, and the ones they may read. */
+export function ScorecardsSection({ interview, onSubmitted }: { interview: InterviewDetail; onSubmitted(): void }) {
+  const { t } = useI18n();
   return (
-    <div className="scorecards">
+    <div className="stack">
       {interview.hiddenScorecards > 0 ? (
         <Alert tone="accent" title={t.scorecard.hiddenTitle(interview.hiddenScorecards)}>
           {t.scorecard.hiddenText}
         </Alert>
       ) : null}
+      <MyScorecard interview={interview} onSubmitted={onSubmitted} />
+      <ScorecardList interview={interview} />
+    </div>
+  );
+}
+
+function ScorecardList({ interview }: { interview: InterviewDetail }) {
+  const { t, fmt } = useI18n();
+  return (
+    <div className="scorecards">
       {interview.scorecards.length === 0 && interview.hiddenScorecards === 0 ? <EmptyState title={t.scorecard.none} /> : null}
       {interview.scorecards.map((card) => (
         <article className="scorecard" key={card.id} aria-label={t.scorecard.by(card.interviewer.name)}>
@@ -157,7 +168,7 @@ export function ScorecardList({ interview }: { interview: InterviewDetail }) {
 }
 
 /** The viewer's part: the form, or why there is none yet. */
-export function MyScorecard({ interview, onSubmitted }: { interview: InterviewDetail; onSubmitted(): void }) {
+function MyScorecard({ interview, onSubmitted }: { interview: InterviewDetail; onSubmitted(): void }) {
   const { t } = useI18n();
   if (!interview.me || interview.status === 'cancelled') return null;
   if (interview.me.scorecardSubmitted) return <Alert tone="success" title={t.scorecard.submittedTitle} />;

@@ -142,6 +142,8 @@ export const en: Messages = {
     hiringManager: 'Hiring manager',
     noHiringManager: 'None',
     noHiringManagers: 'Nobody has the hiring manager role yet; an admin gives it under Admin › People and roles.',
+    required: 'Fill this in.',
+    pickInterviewer: 'Pick at least one interviewer.',
     submit: 'Schedule interview',
     submitNote: 'Invitations go out in WeCom as soon as you submit.',
     save: 'Save changes',

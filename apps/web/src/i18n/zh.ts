@@ -147,6 +147,8 @@ export const zh = {
     hiringManager: '用人经理',
     noHiringManager: '不指定',
     noHiringManagers: '还没有成员拥有用人经理角色，管理员可在“管理 › 人员与角色”中设置。',
+    required: '请填写此项。',
+    pickInterviewer: '请至少选择一位面试官。',
     submit: '安排面试',
     submitNote: '提交后会立即向面试官发送企业微信邀请。',
     save: '保存修改',

@@ -11,7 +11,7 @@ import { CopyField } from '../components/CopyField.tsx';
 import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
 import { InvitationButtons } from '../components/InvitationButtons.tsx';
 import { DecisionBadge, FeedbackBadge, PhaseBadge, ResponseBadge, phaseOf } from '../components/badges.tsx';
-import { MyScorecard, ScorecardList } from '../components/scorecards.tsx';
+import { ScorecardsSection } from '../components/scorecards.tsx';
 import { Alert, Badge, Facts, Field, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { hasRole, useMe } from '../session.tsx';
@@ -57,6 +57,8 @@ function InterviewView({
   const started = new Date(interview.startsAt).getTime() <= Date.now();
   const canDecide = recruiter || interview.hiringManager?.id === me.id;
   const canEnd = scheduled && started && (recruiter || interview.me !== null);
+  // Answering an invitation matters only until the interview is over.
+  const ended = new Date(interview.endsAt).getTime() <= Date.now();
 
   return (
     <div className="page page-wide">
@@ -117,15 +119,12 @@ function InterviewView({
           </Section>
 
           <Section title={t.detail.scorecards} id="scorecard">
-            <div className="stack">
-              <MyScorecard interview={interview} onSubmitted={reload} />
-              <ScorecardList interview={interview} />
-            </div>
+            <ScorecardsSection interview={interview} onSubmitted={reload} />
           </Section>
         </div>
 
         <aside className="column-side">
-          {interview.me && scheduled ? (
+          {interview.me && scheduled && !ended ? (
             <Section title={t.detail.yourAnswer}>
               <InvitationButtons interviewId={interview.id} response={interview.me.response} onChanged={reload} />
             </Section>

@@ -7,7 +7,7 @@ import type { InterviewDetail } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { ErrorView } from '../components/ErrorView.tsx';
 import { PhaseBadge, ResponseBadge } from '../components/badges.tsx';
-import { MyScorecard, ScorecardList } from '../components/scorecards.tsx';
+import { ScorecardsSection } from '../components/scorecards.tsx';
 import { Badge, Facts, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { RoomState } from './InterviewDetail.tsx';
@@ -60,10 +60,7 @@ export function RoomPage() {
             </ul>
           </Section>
           <Section title={t.detail.scorecards} id="scorecard">
-            <div className="stack">
-              <MyScorecard interview={interview} onSubmitted={resource.reload} />
-              <ScorecardList interview={interview} />
-            </div>
+            <ScorecardsSection interview={interview} onSubmitted={resource.reload} />
           </Section>
         </div>
         <aside className="column-side">

@@ -163,6 +163,16 @@ function InterviewForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // Empty required fields are answered here, in the reader's language; everything else is the server's to judge.
+    const missing: Partial<Record<FormField, string>> = {};
+    if (!values.candidateName.trim()) missing['candidate.name'] = t.schedule.required;
+    if (!values.position.trim()) missing.position = t.schedule.required;
+    if (!values.start) missing.startsAt = t.schedule.required;
+    if (values.interviewerIds.length === 0) missing.interviewerIds = t.schedule.pickInterviewer;
+    if (Object.keys(missing).length) {
+      setErrors({ fields: missing, form: undefined });
+      return;
+    }
     setBusy(true);
     setErrors({ fields: {}, form: undefined });
     const candidate = {
