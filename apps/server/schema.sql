@@ -82,7 +82,8 @@ CREATE TABLE public.inbound_callbacks (
     raw jsonb NOT NULL,
     received_at timestamp with time zone DEFAULT now() NOT NULL,
     handled_at timestamp with time zone,
-    error text
+    error text,
+    claimed_until timestamp with time zone
 );
 
 --
@@ -90,6 +91,12 @@ CREATE TABLE public.inbound_callbacks (
 --
 
 COMMENT ON TABLE public.inbound_callbacks IS 'Every WeCom callback received (decrypted), deduplicated, and when it was handled.';
+
+--
+-- Name: COLUMN inbound_callbacks.claimed_until; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.inbound_callbacks.claimed_until IS 'Until when the callback receiver''s dedupe claim on dedupe_key holds (WeCom retries within ~15 s).';
 
 --
 -- Name: interview_interviewers; Type: TABLE; Schema: public; Owner: -
@@ -292,6 +299,34 @@ CREATE TABLE public.sessions (
 COMMENT ON TABLE public.sessions IS 'A signed-in browser of a member.';
 
 --
+-- Name: wecom_cards; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.wecom_cards (
+    task_id text NOT NULL,
+    kind text NOT NULL,
+    interview_id uuid NOT NULL,
+    outbox_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    wecom_userid text NOT NULL,
+    scorecard_id uuid,
+    msgid text NOT NULL,
+    response_code text,
+    response_code_expires_at timestamp with time zone,
+    response_code_used_at timestamp with time zone,
+    closed_label text,
+    closed_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT wecom_cards_kind_check CHECK ((kind = ANY (ARRAY['invite'::text, 'decision'::text])))
+);
+
+--
+-- Name: TABLE wecom_cards; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.wecom_cards IS 'An interactive WeCom card sent to one member, with the response_code that can update it.';
+
+--
 -- Name: wecom_credentials; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -312,6 +347,37 @@ CREATE TABLE public.wecom_credentials (
 COMMENT ON TABLE public.wecom_credentials IS 'A cached WeCom access token or JS-SDK ticket (the SDK''s token store); times in epoch ms. Never shown.';
 
 --
+-- Name: wecom_deliveries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.wecom_deliveries (
+    outbox_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    wecom_userid text,
+    status text NOT NULL,
+    via text,
+    message json,
+    card_task_id text,
+    msgid text,
+    response_code text,
+    errcode integer,
+    errmsg text,
+    reported boolean DEFAULT false NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT wecom_deliveries_status_check CHECK ((status = ANY (ARRAY['sending'::text, 'sent'::text, 'failed'::text, 'dropped'::text]))),
+    CONSTRAINT wecom_deliveries_via_check CHECK ((via = ANY (ARRAY['message'::text, 'card_update'::text, 'none'::text])))
+);
+
+--
+-- Name: TABLE wecom_deliveries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.wecom_deliveries IS 'One recipient of one outbox notification: its WeCom message, status, msgid and errcode.';
+
+--
 -- Name: wecom_job_runs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -330,6 +396,36 @@ CREATE TABLE public.wecom_job_runs (
 --
 
 COMMENT ON TABLE public.wecom_job_runs IS 'The last run of a recurring WeCom job (directory sync, token refresh), one row per job, for /healthz.';
+
+--
+-- Name: wecom_member_sends; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.wecom_member_sends (
+    id bigint NOT NULL,
+    wecom_userid text NOT NULL,
+    sent_at timestamp with time zone NOT NULL,
+    outbox_id uuid
+);
+
+--
+-- Name: TABLE wecom_member_sends; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.wecom_member_sends IS 'One message/send to one member in the last hour (the per-member quota ledger).';
+
+--
+-- Name: wecom_member_sends_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.wecom_member_sends ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.wecom_member_sends_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: candidates candidates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -465,6 +561,13 @@ ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id_hash);
 
 --
+-- Name: wecom_cards wecom_cards_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_cards
+    ADD CONSTRAINT wecom_cards_pkey PRIMARY KEY (task_id);
+
+--
 -- Name: wecom_credentials wecom_credentials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -472,11 +575,25 @@ ALTER TABLE ONLY public.wecom_credentials
     ADD CONSTRAINT wecom_credentials_pkey PRIMARY KEY (corp_id, agent_id, kind);
 
 --
+-- Name: wecom_deliveries wecom_deliveries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_deliveries
+    ADD CONSTRAINT wecom_deliveries_pkey PRIMARY KEY (outbox_id, person_id);
+
+--
 -- Name: wecom_job_runs wecom_job_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.wecom_job_runs
     ADD CONSTRAINT wecom_job_runs_pkey PRIMARY KEY (job);
+
+--
+-- Name: wecom_member_sends wecom_member_sends_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_member_sends
+    ADD CONSTRAINT wecom_member_sends_pkey PRIMARY KEY (id);
 
 --
 -- Name: inbound_callbacks_received; Type: INDEX; Schema: public; Owner: -
@@ -543,6 +660,30 @@ CREATE INDEX sessions_expires ON public.sessions USING btree (expires_at);
 --
 
 CREATE INDEX sessions_person ON public.sessions USING btree (person_id);
+
+--
+-- Name: wecom_cards_interview; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wecom_cards_interview ON public.wecom_cards USING btree (interview_id, kind);
+
+--
+-- Name: wecom_cards_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wecom_cards_person ON public.wecom_cards USING btree (person_id);
+
+--
+-- Name: wecom_deliveries_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wecom_deliveries_person ON public.wecom_deliveries USING btree (person_id);
+
+--
+-- Name: wecom_member_sends_member; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wecom_member_sends_member ON public.wecom_member_sends USING btree (wecom_userid, sent_at);
 
 --
 -- Name: decisions decisions_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -627,6 +768,48 @@ ALTER TABLE ONLY public.scorecards
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id) ON DELETE CASCADE;
+
+--
+-- Name: wecom_cards wecom_cards_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_cards
+    ADD CONSTRAINT wecom_cards_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: wecom_cards wecom_cards_outbox_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_cards
+    ADD CONSTRAINT wecom_cards_outbox_id_fkey FOREIGN KEY (outbox_id) REFERENCES public.outbox(id) ON DELETE CASCADE;
+
+--
+-- Name: wecom_cards wecom_cards_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_cards
+    ADD CONSTRAINT wecom_cards_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id) ON DELETE CASCADE;
+
+--
+-- Name: wecom_cards wecom_cards_scorecard_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_cards
+    ADD CONSTRAINT wecom_cards_scorecard_id_fkey FOREIGN KEY (scorecard_id) REFERENCES public.scorecards(id) ON DELETE SET NULL;
+
+--
+-- Name: wecom_deliveries wecom_deliveries_outbox_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_deliveries
+    ADD CONSTRAINT wecom_deliveries_outbox_id_fkey FOREIGN KEY (outbox_id) REFERENCES public.outbox(id) ON DELETE CASCADE;
+
+--
+-- Name: wecom_deliveries wecom_deliveries_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.wecom_deliveries
+    ADD CONSTRAINT wecom_deliveries_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete
