@@ -243,6 +243,35 @@ describe('the Pairview web app', () => {
     await row.waitFor();
   });
 
+  it('a recruiter moves and edits the interview in one save, and cancels another one with a reason', async () => {
+    await page.goto(`${base}/interviews/${interviewId}/edit`);
+    await page.getByLabel(zh.schedule.position, { exact: true }).fill('高级后端工程师');
+    await page.getByLabel(zh.schedule.start, { exact: true }).fill('2030-01-08T13:30');
+    await page.getByRole('button', { name: zh.schedule.save }).click();
+    await page.waitForURL(`${base}/interviews/${interviewId}`);
+    await page.getByText('高级后端工程师 · 1月8日周二 13:30–14:30').waitFor();
+    const moved = await database.db.selectFrom('interviews').selectAll().where('id', '=', interviewId).executeTakeFirstOrThrow();
+    expect(moved.position).toBe('高级后端工程师');
+    expect(moved.starts_at.toISOString()).toBe('2030-01-08T05:30:00.000Z');
+
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/interviews',
+      headers: { cookie: people.recruiter.cookie },
+      payload: { candidate: { name: '赵六' }, position: '前端工程师', startsAt: '2030-01-09T02:00:00.000Z', durationMinutes: 45, interviewerIds: [people.carol.id] },
+    });
+    expect(other.statusCode).toBe(201);
+    const otherId = other.json().interview.id as string;
+    await page.goto(`${base}/interviews/${otherId}`);
+    await page.getByRole('button', { name: zh.detail.cancel }).click();
+    await page.getByLabel(zh.detail.reason).fill('候选人已接受其他工作');
+    await page.getByRole('button', { name: zh.detail.confirmCancel }).click();
+    await page.getByText(zh.detail.cancelReason('候选人已接受其他工作')).waitFor();
+    await shot('cancelled');
+    const cancelled = await database.db.selectFrom('interviews').selectAll().where('id', '=', otherId).executeTakeFirstOrThrow();
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancel_reason: '候选人已接受其他工作' });
+  });
+
   it('an interviewer accepts from "My interviews" (on a phone), and English is one tap away', async () => {
     await as('alice');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -261,6 +290,7 @@ describe('the Pairview web app', () => {
 
     await page.getByRole('button', { name: zh.common.switchLanguage }).click();
     await page.getByRole('heading', { name: 'My interviews' }).waitFor();
+    await shot('my-phone-en');
     await page.getByRole('button', { name: '切换到中文' }).click();
     await page.getByRole('heading', { name: zh.my.title }).waitFor();
     await page.setViewportSize({ width: 1280, height: 860 });
