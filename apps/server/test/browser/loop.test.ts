@@ -156,6 +156,7 @@ describe('the WeCom loop in a browser', () => {
     const picker = page.getByRole('combobox', { name: zh.schedule.interviewers });
     await picker.fill(INTERVIEWER);
     await page.getByRole('option', { name: /陈杰/ }).click();
+    await picker.press('Escape'); // close the suggestions, which would cover the form below
     await page.getByRole('combobox', { name: /^用人经理/ }).selectOption({ label: '张伟 (Wei Zhang)' });
     await shot(page, 'schedule');
     await page.getByRole('button', { name: zh.schedule.submit, exact: true }).click();
