@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decisionKey, inviteKey } from '../outbound/card-keys.ts';
 import { parseCardKey } from './card-keys.ts';
 import { parseBotCommand } from './commands.ts';
 
@@ -31,6 +32,11 @@ describe('card button keys', () => {
     for (const decision of ['advance', 'another_round', 'reject'] as const) {
       expect(parseCardKey(`decision:${decision}:${id}`)).toEqual({ kind: 'decision', decision, interviewId: id });
     }
+  });
+  it('reads the keys the outbound side puts on its cards', () => {
+    expect(parseCardKey(inviteKey('accept', id))).toEqual({ kind: 'invite', response: 'accepted', interviewId: id });
+    expect(parseCardKey(inviteKey('decline', id))).toEqual({ kind: 'invite', response: 'declined', interviewId: id });
+    expect(parseCardKey(decisionKey('another_round', id))).toEqual({ kind: 'decision', decision: 'another_round', interviewId: id });
   });
   it.each([`invite:maybe:${id}`, `decision:hire:${id}`, 'invite:accept:42', `invite:accept:${id}:x`, `other:accept:${id}`, '', `toString:accept:${id}`])(
     'refuses %j',
