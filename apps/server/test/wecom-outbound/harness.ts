@@ -44,14 +44,26 @@ export interface Harness {
   /** people.id by member name. */
   ids: Record<MemberName, string>;
   recruiter: MemberPrincipal;
-  /** Moves time to `at` and runs every job due by then with the real tasks. */
-  runAt(at: string | Date): Promise<void>;
+  /**
+   * Moves time to `at` and runs every job due by then with the real tasks; `workers` > 1 runs that many
+   * graphile-worker instances at once on the same database (a cluster).
+   */
+  runAt(at: string | Date, options?: { workers?: number }): Promise<void>;
   /** The member's inbox in the emulator (delivered, dropped and recalled items). */
   inbox(member: MemberName | string): ReturnType<Emulator['control']['messages']>;
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { locale?: 'zh' | 'en'; notifier?: WeComNotifierOptions; maxRetries?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  locale?: 'zh' | 'en';
+  notifier?: WeComNotifierOptions;
+  /** The SDK's own retries of transient failures (default 3); 0 leaves every retry to the delivery job. */
+  maxRetries?: number;
+  /** The SDK's per-attempt HTTP timeout. */
+  timeoutMs?: number;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createMigratedDatabase('pv_wecom_out');
   const emu = await startEmulator({ port: 0 });
   const client = new WeComClient({
@@ -61,6 +73,7 @@ export async function createHarness(options: { locale?: 'zh' | 'en'; notifier?: 
     baseUrl: emu.url,
     store: new MemoryTokenStore(),
     ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
   const config = testConfig({ PAIRVIEW_LOCALE: options.locale ?? 'zh', PAIRVIEW_TIME_ZONE: TZ, PAIRVIEW_PUBLIC_URL: 'https://pairview.example.com' });
   const deps: WeComGlueDeps = {
@@ -86,17 +99,28 @@ export async function createHarness(options: { locale?: 'zh' | 'en'; notifier?: 
   const recruiterRow = await database.db.selectFrom('people').selectAll().where('id', '=', ids.recruiter).executeTakeFirstOrThrow();
   const recruiter: MemberPrincipal = { kind: 'member', person: recruiterRow, roles: new Set(['recruiter', 'interviewer']) };
 
-  async function runAt(at: string | Date) {
+  async function runAt(at: string | Date, runOptions: { workers?: number } = {}) {
     const target = new Date(at);
     if (target.getTime() < Date.now()) throw new Error(`runAt(${target.toISOString()}): time only moves forward in these tests`);
     vi.setSystemTime(target);
-    await runOnce({
-      pgPool: database.pool,
-      taskList: notificationTasks({ db: database.db, clock, timeZone: TZ, notifier }),
-      useNodeTime: true,
-      logger: silent,
-    });
-    // runOnce can return before its last job's completion reaches the database; wait for it (bounded).
+    const taskList = notificationTasks({ db: database.db, clock, timeZone: TZ, notifier });
+    // Until nothing is due any more: a job retried after a failure is due again at once (graphile-worker counts
+    // its backoff from the database's clock, which is behind the faked one), and runOnce may return before it.
+    for (let round = 0; round < 50; round++) {
+      await Promise.all(
+        Array.from({ length: runOptions.workers ?? 1 }, () => runOnce({ pgPool: database.pool, taskList, useNodeTime: true, logger: silent })),
+      );
+      await settle();
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from graphile_worker._private_jobs
+        where run_at <= ${target} and attempts < max_attempts and locked_at is null`.execute(database.db);
+      if (rows[0]!.n === 0) return;
+    }
+    throw new Error('jobs were still due after 50 rounds of runOnce');
+  }
+
+  /** runOnce can return before its last job's completion reaches the database; wait for it (bounded). */
+  async function settle() {
     for (let i = 0; i < 300; i++) {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where locked_at is not null`.execute(database.db);
       if (rows[0]!.n === 0) return;
