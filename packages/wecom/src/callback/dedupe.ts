@@ -21,6 +21,11 @@ export interface DedupeStore {
    * `now`. Must be atomic: of concurrent claims of one key, exactly one gets true.
    */
   claim(claim: DedupeClaim): Promise<boolean>;
+  /**
+   * Gives a claimed key back, so WeCom's retry of a callback that could not be taken in (its handler failed
+   * before the answer) is handled instead of dropped. Optional: without it the retry waits for the hold to expire.
+   */
+  release?(key: string): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -46,6 +51,10 @@ export class MemoryDedupeStore implements DedupeStore {
     this.#entries.set(key, expiresAt);
     if (this.#entries.size > this.#maxEntries) this.#sweep(now);
     return true;
+  }
+
+  async release(key: string): Promise<void> {
+    this.#entries.delete(key);
   }
 
   get size(): number {

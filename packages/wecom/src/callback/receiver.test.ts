@@ -293,8 +293,47 @@ describe('handlers, replies and the deadline', () => {
     ]);
   });
 
-  it('reports a failing handler to onError and still acknowledges; other handlers run', async () => {
+  it('answers a failure and releases the claim when a handler fails before the answer, so WeCom\'s retry is handled', async () => {
+    let failing = true;
     const { receiver, errors, seen } = receiverWithLog();
+    receiver.on('text', () => {
+      if (failing) throw new Error('database is down');
+    });
+    const signed = textCallback('hi');
+    const result = await receiver.receive({ query: signed.search, body: signed.body });
+    await result.done;
+    expect(result.failed?.message).toMatch(/database is down/);
+    expect(result.reply).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ name: 'CallbackHandlerError', eventType: 'text', dedupeKey: result.dedupeKey });
+
+    // WeCom retries (same MsgId): not a duplicate, the handlers run again and this time it is taken in.
+    failing = false;
+    const retry = await receiver.receive({ query: signed.search, body: signed.body });
+    await retry.done;
+    expect(retry.duplicate).toBe(false);
+    expect(retry.failed).toBeUndefined();
+    expect(seen).toHaveLength(2);
+    const third = await receiver.receive({ query: signed.search, body: signed.body });
+    expect(third.duplicate).toBe(true);
+  });
+
+  it('only reports a handler that fails after the answer was sent (it acked first)', async () => {
+    const { receiver, errors } = receiverWithLog();
+    receiver.on('text', async (ctx) => {
+      ctx.ack();
+      throw new Error('slow work failed');
+    });
+    const signed = textCallback('hi');
+    const result = await receiver.receive({ query: signed.search, body: signed.body });
+    await result.done;
+    expect(result.failed).toBeUndefined();
+    expect(errors[0]?.message).toMatch(/slow work failed/);
+    expect((await receiver.receive({ query: signed.search, body: signed.body })).duplicate).toBe(true);
+  });
+
+  it('with retryOnHandlerError off, reports a failing handler and still acknowledges; other handlers run', async () => {
+    const { receiver, errors, seen } = receiverWithLog({ retryOnHandlerError: false });
     receiver.on('text', () => {
       throw new Error('database is down');
     });
@@ -302,9 +341,9 @@ describe('handlers, replies and the deadline', () => {
     const result = await receiver.receive({ query: signed.search, body: signed.body });
     await result.done;
     expect(result.reply).toBeUndefined();
+    expect(result.failed).toBeUndefined();
     expect(seen).toHaveLength(1);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ name: 'CallbackHandlerError', eventType: 'text', dedupeKey: result.dedupeKey });
     expect(errors[0]!.message).toMatch(/database is down/);
   });
 

@@ -10,8 +10,13 @@
  * So a passive reply is only possible from a handler that answers within the deadline; after it, ctx.reply()
  * throws CallbackReplyError and the handler should send with message/send instead. Events WeCom takes no reply to
  * (change_contact, unsubscribe, §6.6), and events no handler listens to, are acknowledged at once. A second reply,
- * or a second ack from one handler, is an error (Bolt's HTTPResponseAck). Handler failures never change the
- * status: WeCom's retry would be dropped by dedupe anyway; they go to onError.
+ * or a second ack from one handler, is an error (Bolt's HTTPResponseAck).
+ *
+ * A handler that throws BEFORE the answer was sent means the callback was not taken in (say, the app could not
+ * store it): the answer is then a failure (HTTP 500 from the adapters), the dedupe claim is released, and WeCom's
+ * retry runs the handlers again, so nothing is lost (`retryOnHandlerError`, default true; other handlers of the
+ * same callback run again too — at least once, like any webhook). A handler that throws after the answer (it
+ * acked, or the deadline passed) only reaches onError: WeCom already has its 200.
  *
  * Dedupe happens before dispatch, so a retry that arrives while the first delivery is still being handled does
  * not run the handlers twice (at most once per dedupe key; hand work that must survive a crash to a job queue,
@@ -46,6 +51,11 @@ export interface CallbackReceiverOptions extends CallbackCredentials {
   replyDeadlineMs?: number;
   /** Registered as router.onError. */
   onError?: CallbackErrorHandler;
+  /**
+   * When a handler throws before the answer was sent, answer with a failure (so WeCom retries) and release the
+   * dedupe claim. Default true; false answers 200 regardless (the failure only reaches onError).
+   */
+  retryOnHandlerError?: boolean;
 }
 
 export type QueryInput = string | URLSearchParams | Readonly<Record<string, unknown>>;
@@ -57,6 +67,11 @@ export interface ReceivedCallback {
   duplicate: boolean;
   /** The encrypted passive-reply envelope for the 200 body, when a handler replied in time. */
   reply: string | undefined;
+  /**
+   * Set when a handler failed before the answer was sent (and retryOnHandlerError is on): the callback was not
+   * taken in, its dedupe claim was released, and the adapters answer 500 so WeCom retries it.
+   */
+  failed?: Error;
   /** Settles when every handler has finished (never rejects; failures went to onError). */
   done: Promise<void>;
 }
@@ -89,6 +104,7 @@ export class CallbackReceiver extends CallbackRouter {
   readonly #store: DedupeStore;
   readonly #ttlMs: number;
   readonly #deadlineMs: number;
+  readonly #retryOnHandlerError: boolean;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: CallbackReceiverOptions) {
@@ -106,6 +122,7 @@ export class CallbackReceiver extends CallbackRouter {
       throw new RangeError(`replyDeadlineMs must be between 0 and ${MAX_REPLY_DEADLINE_MS} (WeCom gives up after 5 s, §6.7); got ${deadline}`);
     }
     this.#deadlineMs = deadline;
+    this.#retryOnHandlerError = options.retryOnHandlerError ?? true;
     if (options.onError) this.onError(options.onError);
   }
 
@@ -173,6 +190,15 @@ export class CallbackReceiver extends CallbackRouter {
     }
   }
 
+  /** Gives the claim back so WeCom's retry is handled; a store that cannot release lets the hold expire. */
+  async #release(key: string, event: CallbackEvent): Promise<void> {
+    try {
+      await this.#store.release?.(key);
+    } catch (error) {
+      await this.reportError(new Error(`the dedupe store could not release a failed callback; WeCom's retry waits for the hold to expire: ${(error as Error).message}`, { cause: error }), event);
+    }
+  }
+
   async #dispatch(event: CallbackEvent, dedupeKey: string): Promise<ReceivedCallback> {
     const listeners = this.match(event);
     const exchange = new ReplyExchange(event, (reply) => this.#encryptReply(event, reply));
@@ -191,9 +217,13 @@ export class CallbackReceiver extends CallbackRouter {
     this.#inFlight.add(done);
     void done.finally(() => this.#inFlight.delete(done));
 
-    const reply = await exchange.answer;
+    const answer = await exchange.answer;
     if (timer) clearTimeout(timer);
-    return { event, dedupeKey, duplicate: false, reply, done };
+    if (answer instanceof Error) {
+      await this.#release(dedupeKey, event);
+      return { event, dedupeKey, duplicate: false, reply: undefined, failed: answer, done };
+    }
+    return { event, dedupeKey, duplicate: false, reply: answer, done };
   }
 
   async #run(listener: MatchedListener, event: CallbackEvent, dedupeKey: string, exchange: ReplyExchange): Promise<void> {
@@ -219,7 +249,9 @@ export class CallbackReceiver extends CallbackRouter {
       const result = await listener.handler(context);
       if (isPassiveReply(result)) context.reply(result);
     } catch (error) {
-      await this.reportError(new CallbackHandlerError(event.type, dedupeKey, error), event);
+      const failure = new CallbackHandlerError(event.type, dedupeKey, error);
+      if (this.#retryOnHandlerError) exchange.fail(failure);
+      await this.reportError(failure, event);
     }
   }
 
@@ -235,10 +267,13 @@ export class CallbackReceiver extends CallbackRouter {
   }
 }
 
-/** The one open HTTP answer of a callback: a reply fills it once; closing it means an empty 200. */
+/**
+ * The one open HTTP answer of a callback: a reply fills it once; closing it means an empty 200; failing it (a
+ * handler threw while it was open) means the callback was not taken in.
+ */
 class ReplyExchange {
-  readonly answer: Promise<string | undefined>;
-  #resolve!: (reply: string | undefined) => void;
+  readonly answer: Promise<string | undefined | Error>;
+  #resolve!: (answer: string | undefined | Error) => void;
   #closedBecause: string | undefined;
   readonly #event: CallbackEvent;
   readonly #encrypt: (reply: PassiveReply) => string;
@@ -270,6 +305,12 @@ class ReplyExchange {
     if (this.#closedBecause !== undefined) return;
     this.#closedBecause = because;
     this.#resolve(undefined);
+  }
+
+  fail(error: Error): void {
+    if (this.#closedBecause !== undefined) return;
+    this.#closedBecause = 'a handler failed before the answer was sent';
+    this.#resolve(error);
   }
 }
 

@@ -27,6 +27,20 @@ async function withStore(makeStore: () => DedupeStore | Promise<DedupeStore>, fn
 
 export const dedupeStoreContract: readonly DedupeStoreCheck[] = [
   {
+    name: 'a released key can be claimed again at once (stores without release skip this)',
+    run: (make) =>
+      withStore(make, async (store) => {
+        if (!store.release) return;
+        const key = unique('release');
+        const other = unique('release-other');
+        assert.equal(await store.claim({ key, now: T0, expiresAt: T0 + 60_000 }), true);
+        assert.equal(await store.claim({ key: other, now: T0, expiresAt: T0 + 60_000 }), true);
+        await store.release(key);
+        assert.equal(await store.claim({ key, now: T0 + 1_000, expiresAt: T0 + 61_000 }), true);
+        assert.equal(await store.claim({ key: other, now: T0 + 1_000, expiresAt: T0 + 61_000 }), false);
+      }),
+  },
+  {
     name: 'the first claim of a key succeeds and a repeat is refused',
     run: (make) =>
       withStore(make, async (store) => {

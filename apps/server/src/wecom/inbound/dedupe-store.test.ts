@@ -36,4 +36,17 @@ describe('PostgresDedupeStore', () => {
     expect(await store.claim({ key: 'log:k1', now: now + 600_000, expiresAt: now + 1_200_000 })).toBe(true);
     expect((await logInboundCallback(database.db, { dedupeKey: 'log:k1', eventType: 'text', raw: {} }, clock)).duplicate).toBe(true);
   });
+
+  it('releases only a bare claim: a logged callback stays deduplicated', async () => {
+    const store = new PostgresDedupeStore(database.pool);
+    const now = Date.now();
+    expect(await store.claim({ key: 'release:bare', now, expiresAt: now + 600_000 })).toBe(true);
+    await store.release('release:bare');
+    expect(await database.db.selectFrom('inbound_callbacks').select('id').where('dedupe_key', '=', 'release:bare').executeTakeFirst()).toBeUndefined();
+
+    expect(await store.claim({ key: 'release:logged', now, expiresAt: now + 600_000 })).toBe(true);
+    await logInboundCallback(database.db, { dedupeKey: 'release:logged', eventType: 'text', raw: {} }, { now: () => new Date() });
+    await store.release('release:logged');
+    expect(await store.claim({ key: 'release:logged', now: now + 1_000, expiresAt: now + 601_000 })).toBe(false);
+  });
 });

@@ -33,4 +33,12 @@ export class PostgresDedupeStore implements DedupeStore {
     );
     return rowCount === 1;
   }
+
+  /**
+   * The receiver releases a claim when the callback could not be taken in (logging it failed) and answers 500, so
+   * WeCom's retry gets through. Only a bare claim is deleted: a logged callback stays, and stays deduplicated.
+   */
+  async release(key: string): Promise<void> {
+    await this.#pool.query(`delete from inbound_callbacks where dedupe_key = $1 and event_type = $2`, [key, CLAIMED_EVENT_TYPE]);
+  }
 }

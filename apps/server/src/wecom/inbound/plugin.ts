@@ -59,14 +59,22 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
 
   receiver.onAny(async (context) => {
     const { event } = context;
+    // If logging fails (the database is down) this throws before the answer: the receiver answers 500 and releases
+    // the dedupe claim, and WeCom's retry (§6.7) brings the callback again — nothing is lost.
     const logged = await logInboundCallback(deps.db, { dedupeKey: context.dedupeKey, eventType: eventTypeOf(event), raw: event.raw }, deps.clock);
     // Logged with its job: returning lets the receiver answer an empty 200 now.
     if (logged.duplicate || event.type !== 'template_card_event') return;
 
-    const result = await handleCallback(deps, logged.id); // a failure goes to onError; the job retries it
-    if (result.status !== 'handled' || !result.click) return;
-    if (context.canReply) context.reply({ type: 'update_button', replaceName: answerText(result.click.answer, deps.config.locale) });
-    else await answerClickByApi(deps, result.click.event, result.click.answer);
+    // Logged: from here on the callback is taken in. A failure of the click handling must not make the answer a
+    // failure (that would make WeCom retry a callback we have): it is reported, and the logged job retries it.
+    try {
+      const result = await handleCallback(deps, logged.id);
+      if (result.status !== 'handled' || !result.click) return;
+      if (context.canReply) context.reply({ type: 'update_button', replaceName: answerText(result.click.answer, deps.config.locale) });
+      else await answerClickByApi(deps, result.click.event, result.click.answer);
+    } catch (error) {
+      deps.log.warn(`WeCom callback: handling the click in the request failed; its job will retry it: ${(error as Error).message}`);
+    }
   });
 
   const plugin = async (app: FastifyInstance) => {

@@ -74,6 +74,15 @@ function adapterContract(name: string, setup: () => Promise<{ send(method: strin
       expect(answer.body).toMatch(/larger than 4096 bytes/);
     });
 
+    it('answers 500 when a handler fails before the answer, so WeCom retries, and takes the retry in', async () => {
+      const signed = signCallback({ ...creds, event: { type: 'click', toUserName: creds.corpId, fromUserName: 'lisi', createTime: 1_700_000_001, agentId: 1, eventKey: 'FAIL_ONCE' } });
+      const first = await ctx.send('POST', `${path}?${signed.search}`, signed.body);
+      expect(first.status).toBe(500);
+      expect(first.body).toMatch(/not taken in/);
+      const retry = await ctx.send('POST', `${path}?${signed.search}`, signed.body);
+      expect(retry).toMatchObject({ status: 200, body: '' });
+    });
+
     it('refuses other methods with 405', async () => {
       const answer = await ctx.send('PUT', path, 'x');
       expect(answer.status).toBe(405);
@@ -87,6 +96,12 @@ function makeReceiver() {
   const receiver = createCallbackHandler({ ...creds, maxBodyBytes: 4096, onError: () => {} });
   receiver.onAny((e) => void seen.push(e.event));
   receiver.on('click', 'PING', () => ({ type: 'text', content: 'pong' }));
+  let failed = false;
+  receiver.on('click', 'FAIL_ONCE', () => {
+    if (failed) return;
+    failed = true;
+    throw new Error('could not store the callback');
+  });
   return { receiver, seen };
 }
 

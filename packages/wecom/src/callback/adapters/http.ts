@@ -13,6 +13,8 @@
  * |   us (wrong receive id, bad padding)            |        |                                   |
  * | method other than GET/POST                      | 405    | with Allow: GET, POST             |
  * | body over maxBodyBytes                          | 413    | the limit                         |
+ * | a handler failed before the answer was sent     | 500    | "not taken in" (WeCom retries; the  |
+ * |   (retryOnHandlerError, the default)            |        |   dedupe claim was released)       |
  * | a bug in the receiver itself                    | 500    | "internal error" (details → onError) |
  *
  * WeCom retries anything but 200 (§6.7). Bodies are text/plain and never contain a token, key or ciphertext.
@@ -43,6 +45,9 @@ export async function respondToCallback(receiver: CallbackReceiver, request: Cal
     }
     if (method === 'POST') {
       const received = await receiver.receive({ query: request.query, body: request.body });
+      if (received.failed) {
+        return { status: 500, headers: { 'content-type': TEXT }, body: 'the callback was not taken in; WeCom will retry it\n' };
+      }
       return received.reply === undefined
         ? { status: 200, headers: { 'content-type': TEXT }, body: '' }
         : { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: received.reply };
