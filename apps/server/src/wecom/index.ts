@@ -29,6 +29,8 @@ import { directoryTasks, ensureDirectorySyncPlanned, runDirectorySync, type Dire
 import { callbackUrl, DEMO_PEOPLE, startDevelopmentEmulator } from './emulator.ts';
 import { createCallbackPlugin, inboundTasks } from './inbound/index.ts';
 import { messageOf } from './job-runs.ts';
+import { createOAuthPlugin } from './oauth/index.ts';
+import { createWeComNotifier } from './outbound/index.ts';
 import { wecomStatus } from './status.ts';
 import { ensureTokenRefreshPlanned, refreshTokenIfDue, tokenTasks } from './token-refresh.ts';
 
@@ -37,7 +39,7 @@ export { withDevelopmentDefaults, DEMO_PEOPLE } from './emulator.ts';
 export interface WeComIntegration {
   mode: 'emulator' | 'wecom';
   /** Delivers outbox notifications through WeCom. */
-  notifier: Notifier | undefined;
+  notifier: Notifier;
   /** The `wecom` field of /healthz. */
   status(): Promise<WeComStatus>;
   /** Its routes (GET/POST /wecom/callback, the OAuth sign-in routes), each with `config.policy`. */
@@ -178,18 +180,15 @@ async function grantDemoRoles(db: Db, clock: Clock): Promise<void> {
   await db.updateTable('people').set({ roles: ['hiring_manager'], updated_at: now }).where('wecom_userid', '=', DEMO_PEOPLE.hiringManager).execute();
 }
 
-/**
- * The parts built beside this file. Outbound (outbound/, expected export `createWeComNotifier(deps: WeComGlueDeps):
- * Notifier`) and sign-in (oauth/, expected `createOAuthPlugin(deps: WeComGlueDeps): AppPlugin`) are composed here
- * as they land; until then notifications stay queued in the outbox (nothing is lost) and there are no sign-in routes.
- */
-function composeGlue(deps: WeComGlueDeps): { notifier: Notifier | undefined; plugin: AppPlugin; tasks: TaskList; idle(): Promise<void> } {
+/** The parts built beside this file: outbound/ (the Notifier), inbound/ (callbacks), oauth/ (sign-in). */
+function composeGlue(deps: WeComGlueDeps): { notifier: Notifier; plugin: AppPlugin; tasks: TaskList; idle(): Promise<void> } {
   const callbacks = createCallbackPlugin(deps);
-  deps.log.warn('the outbound notifier and the WeCom sign-in are not composed yet (outbound/, oauth/)');
+  const signIn = createOAuthPlugin(deps);
   return {
-    notifier: undefined,
+    notifier: createWeComNotifier(deps),
     plugin: async (app, context) => {
       await callbacks(app, context);
+      await signIn(app, context);
     },
     tasks: inboundTasks(deps),
     idle: () => callbacks.idle(),

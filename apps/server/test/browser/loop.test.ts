@@ -187,7 +187,7 @@ describe('the WeCom loop in a browser', () => {
     await room.waitForURL((url) => url.origin === wecom.emulator!.url);
     await shot(room, 'join-sign-in-as');
     await room.locator(`button.member[data-userid="${INTERVIEWER}"]`).click();
-    await room.waitForURL(`${base}/interviews/${interviewId}/room`);
+    await room.waitForURL((url) => url.origin === base && url.pathname === `/interviews/${interviewId}/room`);
     await room.getByRole('heading', { name: /面试间 · 王小明/ }).waitFor();
     const me = await (await room.request.get(`${base}/api/me`)).json();
     expect(me).toMatchObject({ wecomUserId: INTERVIEWER });
