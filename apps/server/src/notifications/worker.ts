@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { Notifier } from './notifier.ts';
 import { ensureDigestPlanned, notificationTasks } from './tasks.ts';
+import { startWorkerRecovery } from './worker-recovery.ts';
 
 export interface WorkerDeps {
   pool: pg.Pool;
@@ -33,7 +34,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
     else if (level === 'info') log.info(fields, message);
     else log.debug(fields, message);
   });
-  return run({
+  // Jobs of a worker process that died (kill -9) are handed back within seconds, not graphile-worker's 4 hours.
+  const recovery = startWorkerRecovery({ pool: deps.pool, log });
+  const runner = await run({
+    events: recovery.events,
     pgPool: deps.pool,
     taskList: { ...deps.extraTasks, ...notificationTasks(deps) },
     concurrency: deps.concurrency ?? 4,
@@ -42,5 +46,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
     crontab: '',
     pollInterval: 2000,
     logger,
+  }).catch(async (error: unknown) => {
+    await recovery.stop();
+    throw error;
   });
+  void recovery.recover().catch(() => {});
+  void runner.promise.finally(() => recovery.stop()).catch(() => {});
+  return runner;
 }
