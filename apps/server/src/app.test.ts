@@ -55,7 +55,12 @@ describe('the app', () => {
 
       const boom = await app.inject({ method: 'GET', url: '/api/boom' });
       expect(boom.statusCode).toBe(500);
-      expect(boom.json()).toEqual({ error: 'internal', message: 'Something went wrong on our side; it has been logged. Try again later.' });
+      expect(boom.json()).toEqual({
+        error: 'internal',
+        code: 'internal',
+        message: 'Something went wrong on our side; it has been logged. Try again later.',
+        messageZh: '服务器出错了，已记录下来，请稍后重试。',
+      });
       expect(boom.body).not.toMatch(/hunter2|10\.0\.0\.5/);
 
       expect((await app.inject({ method: 'GET', url: '/api/nothing-here' })).statusCode).toBe(404);

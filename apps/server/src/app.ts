@@ -11,7 +11,7 @@ import { authRoutes } from './auth/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/pool.ts';
-import { handleError } from './http/errors.ts';
+import { errorBody, handleError, routeNotFound } from './http/errors.ts';
 import { registerRoutes, type AnyRoute } from './http/route.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { messageRoutes } from './notifications/routes.ts';
@@ -120,6 +120,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(handleError);
+  // No route: the same error body as every other 4xx (the web app's catch-all page route answers GETs itself).
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(routeNotFound(request.method, request.url.split('?')[0] ?? '/')));
+  });
 
   const routeSets: AnyRoute[][] = [
     healthRoutes(context, deps.wecomStatus),

@@ -27,6 +27,7 @@ import {
   sessionCookie,
   type MigratedTestDatabase,
 } from '../../server/test/helpers.ts';
+import { en } from '../src/i18n/en.ts';
 import { zh } from '../src/i18n/zh.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -195,15 +196,23 @@ describe('the Pairview web app', () => {
     await picker.press('Enter');
     await expect.poll(() => page.locator('.chip').allInnerTexts()).toEqual([expect.stringContaining('Alice Wang'), expect.stringContaining('Bob Chen')]);
 
-    // The server's own words, each next to its field: zod's for the email, the scheduling rule's for the time.
+    // The server's own words, in the page's language, each next to its field: the input check's for the email,
+    // the scheduling rule's for the time.
     await submit.click();
     await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
-    expect(await field(/^邮箱/).locator('.field-error').innerText()).toMatch(/email/i);
+    expect(await field(/^邮箱/).locator('.field-error').innerText()).toBe('请输入有效的邮箱地址，例如 name@example.com。');
     expect(await page.locator('.field-invalid').count()).toBe(1);
     await email.fill('xiaoming@example.com');
     await submit.click();
     await expect.poll(() => start.getAttribute('aria-invalid')).toBe('true');
-    expect(await field(zh.schedule.start).locator('.field-error').innerText()).toMatch(/in the past/);
+    expect(await field(zh.schedule.start).locator('.field-error').innerText()).toBe('这个时间已经过去了，请选择将来的时间。');
+    // In English, the same refusal reads in English.
+    await page.getByRole('button', { name: zh.common.switchLanguage }).click();
+    await page.getByRole('button', { name: en.schedule.submit, exact: true }).click();
+    await expect
+      .poll(() => page.locator('.field').filter({ has: page.getByLabel(en.schedule.start, { exact: true }) }).locator('.field-error').innerText())
+      .toBe('This time is in the past: pick a start time in the future');
+    await page.getByRole('button', { name: '切换到中文' }).click();
     expect(await database.db.selectFrom('interviews').select('id').execute()).toEqual([]);
 
     await start.fill(START_LOCAL);

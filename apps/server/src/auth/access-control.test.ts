@@ -186,7 +186,8 @@ describe('access control on every route', () => {
           // No session at all is 401 (the web app sends people to sign in); a link route refuses a wrong link with 403.
           const expected = !usesToken && (caller === 'anonymous' || caller === 'candidate') ? 401 : 403;
           expect(response.statusCode, label).toBe(expected);
-          expect(Object.keys(response.json()).sort(), label).toEqual(['error', 'message']);
+          expect(Object.keys(response.json()).sort(), label).toEqual(['code', 'error', 'message', 'messageZh']);
+          expect(response.json().messageZh, label).toMatch(/[\u4e00-\u9fff]/);
           expect(response.body, label).not.toMatch(/Secret|secret@|Renamed/);
         }
       }

@@ -48,6 +48,12 @@ export async function consumeOAuthState(db: Db, clock: Clock, state: string): Pr
     .where('expires_at', '>', now)
     .returning(['purpose', 'redirect_to'])
     .executeTakeFirst();
-  if (!row) throw new InvalidRequestError('This sign-in link has expired or was already used: start the sign-in again');
+  if (!row) {
+    throw new InvalidRequestError({
+      code: 'oauth_state_invalid',
+      en: 'This sign-in link has expired or was already used: start the sign-in again',
+      zh: '这个登录链接已过期或已使用过，请重新登录。',
+    });
+  }
   return { purpose: row.purpose, redirectTo: row.redirect_to };
 }

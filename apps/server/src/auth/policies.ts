@@ -35,9 +35,11 @@ async function member(request: FastifyRequest, { db, clock, config }: AuthContex
   const raw = request.cookies[SESSION_COOKIE];
   if (!raw) throw new UnauthenticatedError();
   const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) throw new UnauthenticatedError('Your session is not valid any more: sign in again');
+  if (!unsigned.valid || !unsigned.value) {
+    throw new UnauthenticatedError({ code: 'session_invalid', en: 'Your session is not valid any more: sign in again', zh: '你的登录已失效，请重新登录。' });
+  }
   const person = await findSessionPerson(db, unsigned.value, clock);
-  if (!person) throw new UnauthenticatedError('Your session has expired: sign in again');
+  if (!person) throw new UnauthenticatedError({ code: 'session_expired', en: 'Your session has expired: sign in again', zh: '登录已过期，请重新登录。' });
   return { kind: 'member', person, roles: rolesOf(person, config.admins) };
 }
 
@@ -134,7 +136,13 @@ export const candidateLink: Policy = {
   name: 'candidate-link',
   async authorize(request, { db, clock }): Promise<CandidatePrincipal> {
     const room = await findRoomByToken(db, param(request, 'token') ?? '', clock);
-    if (!room) throw new ForbiddenError('This interview link is not valid or has expired: ask your recruiter for a new one');
+    if (!room) {
+      throw new ForbiddenError({
+        code: 'candidate_link_invalid',
+        en: 'This interview link is not valid or has expired: ask your recruiter for a new one',
+        zh: '这个面试链接无效或已过期，请联系招聘负责人获取新链接。',
+      });
+    }
     return { kind: 'candidate', room };
   },
 };

@@ -50,11 +50,19 @@ export async function signInAs(db: Db, wecomUserId: string, options: SessionOpti
     .where('wecom_userid', '=', wecomUserId)
     .executeTakeFirst();
   if (!person) {
-    throw new ForbiddenError(
-      'Your WeCom account is not in Pairview\'s directory yet: ask an admin to sync the directory, or to add you to the app\'s visible range',
-    );
+    throw new ForbiddenError({
+      code: 'not_in_directory',
+      en: 'Your WeCom account is not in Pairview\'s directory yet: ask an admin to sync the directory, or to add you to the app\'s visible range',
+      zh: '你的企业微信账号还不在 Pairview 的通讯录中：请管理员同步通讯录，或把你加入应用的可见范围。',
+    });
   }
-  if (!person.active) throw new ForbiddenError('Your WeCom account is deactivated in Pairview\'s directory');
+  if (!person.active) {
+    throw new ForbiddenError({
+      code: 'account_deactivated',
+      en: 'Your WeCom account is deactivated in Pairview\'s directory',
+      zh: '你的企业微信账号在 Pairview 的通讯录中已停用。',
+    });
+  }
   return createSession(db, person.id, options);
 }
 

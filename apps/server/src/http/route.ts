@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Policy } from '../auth/policies.ts';
 import type { Principal } from '../auth/principal.ts';
-import { InvalidRequestError } from '../errors.ts';
+import type { FieldLocation } from '../errors.ts';
+import { validationError } from './validation.ts';
 
 type Schema = z.ZodType;
 
@@ -38,20 +39,12 @@ export function route<P extends Schema, Q extends Schema, B extends Schema, R ex
   return spec;
 }
 
-function parse<S extends Schema>(schema: S | undefined, value: unknown, where: string): z.output<S> {
+function parse<S extends Schema>(schema: S | undefined, value: unknown, where: FieldLocation): z.output<S> {
   if (!schema) return value as z.output<S>;
-  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  // reportInput: a missing field (no input) reads "required", a present but wrong one says what it should be.
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}), { reportInput: true });
   if (result.success) return result.data;
-  throw new InvalidRequestError(describeIssues(result.error, where));
-}
-
-export function describeIssues(error: z.ZodError, where: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = [where, ...issue.path.map(String)].join('.');
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
+  throw validationError(result.error, where);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

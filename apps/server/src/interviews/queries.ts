@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import { seesAllInterviews, type MemberPrincipal } from '../auth/principal.ts';
 import type { Db } from '../db/pool.ts';
 import type { InterviewsTable, InterviewStatus } from '../db/schema.ts';
-import { NotFoundError } from '../errors.ts';
+import { interviewNotFound } from './errors.ts';
 
 export interface InterviewFilter {
   status?: InterviewStatus | undefined;
@@ -119,7 +119,7 @@ export async function listInterviews(db: Db, viewer: MemberPrincipal, filter: In
  */
 export async function getInterviewDetail(db: Db, viewer: MemberPrincipal, id: string) {
   const row = await db.selectFrom('interviews').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`No interview with id ${id}`);
+  if (!row) throw interviewNotFound(id);
   const [summary] = await summaries(db, [row], viewer.person.id);
   const [candidate, room, cards] = await Promise.all([
     db.selectFrom('candidates').selectAll().where('id', '=', row.candidate_id).executeTakeFirstOrThrow(),

@@ -11,11 +11,12 @@ import type { MemberPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { Database, InterviewerResponse, InterviewsTable } from '../db/schema.ts';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidRequestError, bodyField, type Bilingual } from '../errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
 import { interviewJobKey, planInterviewJobs, removeJob, unplanInterviewJobs } from '../notifications/schedule.ts';
 import { requireActivePeople } from '../people/people.ts';
 import { createRoom, linkExpiry } from '../rooms/links.ts';
+import { STATUS_ZH, interviewNotFound, interviewNotStarted, notOnPanel } from './errors.ts';
 
 export interface DomainContext {
   db: Db;
@@ -43,14 +44,25 @@ type InterviewRow = Selectable<InterviewsTable>;
 
 function requireFuture(startsAt: Date, clock: Clock): void {
   if (startsAt.getTime() <= clock.now().getTime()) {
-    throw new InvalidRequestError(`startsAt ${startsAt.toISOString()} is in the past: pick a start time in the future`);
+    throw new InvalidRequestError({
+      code: 'start_in_past',
+      en: `startsAt ${startsAt.toISOString()} is in the past: pick a start time in the future`,
+      zh: '开始时间已经过去了，请选择将来的时间。',
+      fields: [
+        bodyField('startsAt', 'start_in_past', { en: 'This time is in the past: pick a start time in the future', zh: '这个时间已经过去了，请选择将来的时间。' }),
+      ],
+    });
   }
 }
 
 function checkPanel(interviewerIds: readonly string[]): string[] {
   const unique = [...new Set(interviewerIds)];
-  if (unique.length === 0) throw new InvalidRequestError('interviewerIds: pick at least one interviewer');
-  if (unique.length > MAX_INTERVIEWERS) throw new InvalidRequestError(`interviewerIds: at most ${MAX_INTERVIEWERS} interviewers`);
+  const refuse = (code: string, field: Bilingual) =>
+    new InvalidRequestError({ code, en: `interviewerIds: ${field.en.charAt(0).toLowerCase()}${field.en.slice(1)}`, zh: `面试官：${field.zh}`, fields: [bodyField('interviewerIds', code, field)] });
+  if (unique.length === 0) throw refuse('panel_empty', { en: 'Pick at least one interviewer', zh: '请至少选择一位面试官。' });
+  if (unique.length > MAX_INTERVIEWERS) {
+    throw refuse('panel_too_large', { en: `At most ${MAX_INTERVIEWERS} interviewers`, zh: `最多 ${MAX_INTERVIEWERS} 位面试官。` });
+  }
   return unique;
 }
 
@@ -58,24 +70,51 @@ async function checkHiringManager(db: Db, id: string | null | undefined): Promis
   if (!id) return;
   const [person] = await requireActivePeople(db, [id], 'hiringManagerId');
   if (!person!.roles.includes('hiring_manager')) {
-    throw new InvalidRequestError(`hiringManagerId: ${person!.name} is not a hiring manager; an admin grants that role on the people page`);
+    const field = {
+      en: `${person!.name} is not a hiring manager; an admin grants that role on the people page`,
+      zh: `${person!.name} 不是用人经理；管理员可以在“人员与角色”页面授予该角色。`,
+    };
+    throw new InvalidRequestError({
+      code: 'not_a_hiring_manager',
+      en: `hiringManagerId: ${field.en}`,
+      zh: `用人经理：${field.zh}`,
+      fields: [bodyField('hiringManagerId', 'not_a_hiring_manager', field)],
+    });
   }
 }
 
 /** Locks the interview row for this transaction and checks the version the caller read. */
 async function lockInterview(tx: Transaction<Database>, id: string, version: number | undefined): Promise<InterviewRow> {
   const row = await tx.selectFrom('interviews').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw new NotFoundError(`No interview with id ${id}`);
+  if (!row) throw interviewNotFound(id);
   if (version !== undefined && row.version !== version) {
-    throw new ConflictError(
-      `This interview was changed by someone else (you had version ${version}, it is now ${row.version}): reload it and make your change again`,
-    );
+    throw new ConflictError({
+      code: 'version_conflict',
+      en: `This interview was changed by someone else (you had version ${version}, it is now ${row.version}): reload it and make your change again`,
+      zh: `这场面试刚被其他人修改过（你看到的是第 ${version} 版，现在是第 ${row.version} 版）：请刷新后重新修改。`,
+    });
   }
   return row;
 }
 
-function requireScheduled(row: InterviewRow, action: string): void {
-  if (row.status !== 'scheduled') throw new ConflictError(`This interview is ${row.status}; it cannot be ${action}`);
+/** What was being done, for the refusal: `edited` / 修改, … */
+type Action = Bilingual;
+const ACTIONS = {
+  edit: { en: 'edited', zh: '修改' },
+  reschedule: { en: 'rescheduled', zh: '改期' },
+  cancel: { en: 'cancelled', zh: '取消' },
+  end: { en: 'ended', zh: '结束' },
+  answer: { en: 'answered', zh: '回复' },
+} satisfies Record<string, Action>;
+
+function requireScheduled(row: InterviewRow, action: Action): void {
+  if (row.status !== 'scheduled') {
+    throw new ConflictError({
+      code: 'interview_not_scheduled',
+      en: `This interview is ${row.status}; it cannot be ${action.en}`,
+      zh: `这场面试${STATUS_ZH[row.status]}，不能再${action.zh}。`,
+    });
+  }
 }
 
 /** Non-removed interviewers of an interview, optionally only those who have not declined. */
@@ -149,7 +188,7 @@ export async function updateInterview({ db, clock }: DomainContext, id: string, 
 
   await db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, edit.version);
-    requireScheduled(row, 'edited');
+    requireScheduled(row, ACTIONS.edit);
     const durationMinutes = edit.durationMinutes ?? row.duration_minutes;
     const detailsChanged =
       (edit.position !== undefined && edit.position !== row.position) ||
@@ -237,10 +276,15 @@ export async function rescheduleInterview(
   const now = clock.now();
   await db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, change.version);
-    requireScheduled(row, 'rescheduled');
+    requireScheduled(row, ACTIONS.reschedule);
     const durationMinutes = change.durationMinutes ?? row.duration_minutes;
     if (change.startsAt.getTime() === row.starts_at.getTime() && durationMinutes === row.duration_minutes) {
-      throw new InvalidRequestError('startsAt and durationMinutes are what the interview already has: nothing to reschedule');
+      throw new InvalidRequestError({
+        code: 'nothing_to_reschedule',
+        en: 'startsAt and durationMinutes are what the interview already has: nothing to reschedule',
+        zh: '开始时间和时长都没有变化，无需改期。',
+        fields: [bodyField('startsAt', 'nothing_to_reschedule', { en: 'This is the time the interview already has', zh: '面试已经是这个时间了。' })],
+      });
     }
     await tx
       .updateTable('interviews')
@@ -277,7 +321,7 @@ export async function cancelInterview(
   const now = clock.now();
   await db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, change.version);
-    requireScheduled(row, 'cancelled');
+    requireScheduled(row, ACTIONS.cancel);
     await tx
       .updateTable('interviews')
       .set({ status: 'cancelled', cancelled_at: now, cancel_reason: change.reason ?? null, version: row.version + 1, updated_at: now })
@@ -303,8 +347,8 @@ export async function completeInterview({ db, clock }: DomainContext, id: string
   await db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, undefined);
     if (row.status === 'completed') return;
-    requireScheduled(row, 'ended');
-    if (row.starts_at > now) throw new ConflictError('This interview has not started yet; it cannot be ended');
+    requireScheduled(row, ACTIONS.end);
+    if (row.starts_at > now) throw interviewNotStarted('This interview has not started yet; it cannot be ended', '这场面试还没有开始，不能结束。');
     await tx
       .updateTable('interviews')
       .set({ status: 'completed', completed_at: now, version: row.version + 1, updated_at: now })
@@ -329,7 +373,7 @@ export async function respondToInvitation(
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, undefined);
-    requireScheduled(row, 'answered');
+    requireScheduled(row, ACTIONS.answer);
     const seat = await tx
       .selectFrom('interview_interviewers')
       .select('response')
@@ -337,7 +381,7 @@ export async function respondToInvitation(
       .where('person_id', '=', personId)
       .where('removed_at', 'is', null)
       .executeTakeFirst();
-    if (!seat) throw new ForbiddenError('You are not on this interview\'s panel');
+    if (!seat) throw notOnPanel();
     if (seat.response === response) return { changed: false };
     await tx
       .updateTable('interview_interviewers')

@@ -49,13 +49,19 @@ export async function listMessages(db: Db, filter: MessageFilter) {
   }));
 }
 
+const MESSAGE_STATUS_ZH: Record<OutboxStatus, string> = { queued: '排队中', sending: '发送中', sent: '已发送', failed: '发送失败', dropped: '已丢弃' };
+
 /** Puts a failed or dropped message back in the queue with a fresh delivery job. */
 export async function retryMessage(db: Db, clock: Clock, id: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('outbox').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!row) throw new NotFoundError(`No message with id ${id}`);
+    if (!row) throw new NotFoundError({ code: 'message_not_found', en: `No message with id ${id}`, zh: `找不到 ID 为 ${id} 的消息。` });
     if (row.status !== 'failed' && row.status !== 'dropped') {
-      throw new ConflictError(`Only failed or dropped messages can be retried; this one is ${row.status}`);
+      throw new ConflictError({
+        code: 'message_not_retryable',
+        en: `Only failed or dropped messages can be retried; this one is ${row.status}`,
+        zh: `只有发送失败或被丢弃的消息可以重试；这条消息的状态是 ${MESSAGE_STATUS_ZH[row.status]}。`,
+      });
     }
     await tx.updateTable('outbox').set({ status: 'queued', updated_at: clock.now() }).where('id', '=', id).execute();
     await addDeliveryJob(tx, id);

@@ -7,7 +7,8 @@ import { sql, type Selectable } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { PeopleTable, StoredRole } from '../db/schema.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { InvalidRequestError, NotFoundError, bodyField } from '../errors.ts';
+import { fieldLabel } from '../http/validation.ts';
 import { rolesOf, type Role } from '../auth/principal.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
 
@@ -49,8 +50,12 @@ export async function listPeople(db: Db, filter: { active?: boolean | undefined;
 
 export async function getPerson(db: Db, id: string) {
   const person = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!person) throw new NotFoundError(`No person with id ${id}`);
+  if (!person) throw personNotFound(id);
   return person;
+}
+
+function personNotFound(id: string): NotFoundError {
+  return new NotFoundError({ code: 'person_not_found', en: `No person with id ${id}`, zh: `找不到 ID 为 ${id} 的成员。` });
 }
 
 /** Sets the granted roles of a person (admin only; admin itself comes from PAIRVIEW_ADMINS). */
@@ -61,17 +66,26 @@ export async function setRoles(db: Db, id: string, roles: readonly StoredRole[],
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  if (!person) throw new NotFoundError(`No person with id ${id}`);
+  if (!person) throw personNotFound(id);
   return person;
 }
 
-/** Active people among `ids`; throws naming the ones that are unknown or deactivated. */
+/** Active people among `ids`; throws naming the ones that are unknown or deactivated (`what`: the body field). */
 export async function requireActivePeople(db: Db, ids: readonly string[], what: string) {
   if (ids.length === 0) return [];
   const found = await db.selectFrom('people').selectAll().where('id', 'in', [...ids]).where('active', '=', true).execute();
   const missing = ids.filter((id) => !found.some((p) => p.id === id));
   if (missing.length > 0) {
-    throw new InvalidRequestError(`${what}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not an active person in the directory`);
+    const field = {
+      en: `${missing.length === 1 ? 'Is' : 'Are'} not an active person in the directory: ${missing.join(', ')}`,
+      zh: `不是通讯录中的在职成员：${missing.join('、')}。`,
+    };
+    throw new InvalidRequestError({
+      code: 'person_not_active',
+      en: `${what}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not an active person in the directory`,
+      zh: `${fieldLabel(what).zh}：${missing.join('、')} 不是通讯录中的在职成员（可能已停用或不存在）。`,
+      fields: [bodyField(what, 'person_not_active', field)],
+    });
   }
   return found;
 }

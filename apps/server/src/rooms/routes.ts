@@ -49,7 +49,13 @@ export function roomRoutes(context: AppContext) {
       response: z.object({ candidateLink: z.url() }),
       async handler({ params }) {
         const token = await replaceRoomLink(db, params.id);
-        if (!token) throw new NotFoundError(`Interview ${params.id} has no open room (it does not exist, ended or was cancelled)`);
+        if (!token) {
+          throw new NotFoundError({
+            code: 'room_not_open',
+            en: `Interview ${params.id} has no open room (it does not exist, ended or was cancelled)`,
+            zh: '这场面试没有开放的面试间（面试不存在、已结束或已取消）。',
+          });
+        }
         return { candidateLink: candidateLinkUrl(config.publicUrl, token) };
       },
     }),

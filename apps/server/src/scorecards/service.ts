@@ -5,7 +5,8 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { DecisionValue, Rating, SkillNote } from '../db/schema.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
+import { interviewNotFound, interviewNotStarted, notOnPanel } from '../interviews/errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
 
 interface Ctx {
@@ -19,6 +20,8 @@ export interface ScorecardInput {
   summary: string;
 }
 
+const DECISION_ZH: Record<DecisionValue, string> = { advance: '进入下一轮', another_round: '再面一轮', reject: '不通过' };
+
 /** PostgreSQL's unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === UNIQUE_VIOLATION;
@@ -27,9 +30,17 @@ export async function submitScorecard({ db, clock }: Ctx, interviewId: string, i
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     const interview = await tx.selectFrom('interviews').selectAll().where('id', '=', interviewId).forShare().executeTakeFirst();
-    if (!interview) throw new NotFoundError(`No interview with id ${interviewId}`);
-    if (interview.status === 'cancelled') throw new ConflictError('This interview was cancelled; there is nothing to give feedback on');
-    if (interview.starts_at > now) throw new ConflictError('This interview has not started yet; write the scorecard after it');
+    if (!interview) throw interviewNotFound(interviewId);
+    if (interview.status === 'cancelled') {
+      throw new ConflictError({
+        code: 'interview_cancelled',
+        en: 'This interview was cancelled; there is nothing to give feedback on',
+        zh: '这场面试已取消，无需填写面评。',
+      });
+    }
+    if (interview.starts_at > now) {
+      throw interviewNotStarted('This interview has not started yet; write the scorecard after it', '这场面试还没有开始，请在面试开始后再填写面评。');
+    }
     const seat = await tx
       .selectFrom('interview_interviewers')
       .select('person_id')
@@ -37,7 +48,7 @@ export async function submitScorecard({ db, clock }: Ctx, interviewId: string, i
       .where('person_id', '=', interviewerId)
       .where('removed_at', 'is', null)
       .executeTakeFirst();
-    if (!seat) throw new ForbiddenError('You are not on this interview\'s panel');
+    if (!seat) throw notOnPanel();
 
     const card = await tx
       .insertInto('scorecards')
@@ -52,7 +63,13 @@ export async function submitScorecard({ db, clock }: Ctx, interviewId: string, i
       .onConflict((oc) => oc.columns(['interview_id', 'interviewer_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!card) throw new ConflictError('You already submitted your scorecard for this interview');
+    if (!card) {
+      throw new ConflictError({
+        code: 'scorecard_already_submitted',
+        en: 'You already submitted your scorecard for this interview',
+        zh: '你已经提交过这场面试的面评。',
+      });
+    }
 
     await enqueueNotification(tx, {
       kind: 'scorecard_submitted',
@@ -71,8 +88,10 @@ export async function recordDecision({ db, clock }: Ctx, interviewId: string, de
   try {
     return await db.transaction().execute(async (tx) => {
       const interview = await tx.selectFrom('interviews').selectAll().where('id', '=', interviewId).forShare().executeTakeFirst();
-      if (!interview) throw new NotFoundError(`No interview with id ${interviewId}`);
-      if (interview.status === 'cancelled') throw new ConflictError('This interview was cancelled; there is nothing to decide');
+      if (!interview) throw interviewNotFound(interviewId);
+      if (interview.status === 'cancelled') {
+        throw new ConflictError({ code: 'interview_cancelled', en: 'This interview was cancelled; there is nothing to decide', zh: '这场面试已取消，无需做出结论。' });
+      }
       const row = await tx
         .insertInto('decisions')
         .values({ interview_id: interviewId, decision, decided_by: deciderId, decided_at: now })
@@ -95,6 +114,10 @@ export async function recordDecision({ db, clock }: Ctx, interviewId: string, de
       .select(['d.decision', 'p.name', 'd.decided_at'])
       .where('d.interview_id', '=', interviewId)
       .executeTakeFirstOrThrow();
-    throw new ConflictError(`Already decided: ${existing.decision} by ${existing.name} at ${existing.decided_at.toISOString()}`);
+    throw new ConflictError({
+      code: 'already_decided',
+      en: `Already decided: ${existing.decision} by ${existing.name} at ${existing.decided_at.toISOString()}`,
+      zh: `已经有结论了：${existing.name} 于 ${existing.decided_at.toISOString()} 选择了“${DECISION_ZH[existing.decision]}”。`,
+    });
   }
 }

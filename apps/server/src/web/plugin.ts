@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyReply } from 'fastify';
 import type { AppPlugin } from '../app.ts';
 import { publicAccess } from '../auth/policies.ts';
+import { errorBody, routeNotFound } from '../http/errors.ts';
 
 /** apps/server/src/web → apps/web/dist */
 export const DEFAULT_WEB_DIST = resolve(fileURLToPath(new URL('../../../web/dist/', import.meta.url)));
@@ -74,7 +75,7 @@ export function webApp(options: WebAppOptions = {}): AppPlugin {
     }
 
     function notFound(reply: FastifyReply, path: string) {
-      return reply.code(404).send({ error: 'not_found', message: `Nothing at ${path}: check the address` });
+      return reply.code(404).send(errorBody(routeNotFound('GET', path)));
     }
 
     await app.register(async (web) => {

@@ -16,7 +16,7 @@ const FIELDS = ['rating', 'skillNotes', 'summary'] as const;
 type ScorecardField = (typeof FIELDS)[number];
 
 export function ScorecardForm({ interviewId, onSubmitted }: { interviewId: string; onSubmitted(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [rating, setRating] = useState<Rating | undefined>();
   const [notes, setNotes] = useState(() => t.scorecard.defaultSkills.map((skill) => ({ skill, note: '' })));
   const [summary, setSummary] = useState('');
@@ -41,7 +41,7 @@ export function ScorecardForm({ interviewId, onSubmitted }: { interviewId: strin
       await api(`/api/interviews/${interviewId}/scorecard`, { method: 'POST', body });
       onSubmitted();
     } catch (error) {
-      setErrors(fieldErrors(error, FIELDS, (e) => actionErrorText(e, t)));
+      setErrors(fieldErrors(error, FIELDS, locale, (e) => actionErrorText(e, t)));
     } finally {
       setBusy(false);
     }

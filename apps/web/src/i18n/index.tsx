@@ -5,6 +5,7 @@
  * the toggle; the choice is kept in this browser.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setMessageLocale } from '../api/client.ts';
 import type { Locale } from '../api/types.ts';
 import { en } from './en.ts';
 import { zh, type Messages } from './zh.ts';
@@ -78,6 +79,8 @@ const I18nContext = createContext<I18n | undefined>(undefined);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  // Kept for the API client during render (idempotent): an error answered after it is read in this language.
+  setMessageLocale(locale);
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
     try {

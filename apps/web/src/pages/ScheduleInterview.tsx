@@ -148,7 +148,7 @@ function InterviewForm({
   existing?: InterviewDetail;
   onSaved(result: { interview: InterviewDetail; candidateLink: string }): void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   // Everyone, deactivated people too: an existing panel may name them (the picker offers only active people).
   const people = useResource<{ people: Person[] }>('/api/people');
   const [values, setValues] = useState<FormValues>(initial);
@@ -195,7 +195,7 @@ function InterviewForm({
       }
       onSaved({ interview: await saveChanges(existing, values, candidate), candidateLink: '' });
     } catch (error) {
-      setErrors(fieldErrors(error, FIELDS, (e) => actionErrorText(e, t)));
+      setErrors(fieldErrors(error, FIELDS, locale, (e) => actionErrorText(e, t)));
     } finally {
       setBusy(false);
     }
