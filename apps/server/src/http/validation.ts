@@ -103,6 +103,14 @@ function describe(issue: z.core.$ZodIssue): { code: string; message: Bilingual }
         : { code: 'invalid_choice', message: { en: `Must be one of ${quoted(issue.values)}`, zh: `只能是以下之一：${quoted(issue.values)}。` } };
     case 'unrecognized_keys':
       return { code: 'unknown_field', message: { en: `Unknown field: ${issue.keys.join(', ')}`, zh: `无法识别的字段：${issue.keys.join('、')}。` } };
+    case 'custom': {
+      // A route's own check says what is wrong in its own words: params { code, en, zh }.
+      const own = issue.params as { code?: unknown; en?: unknown; zh?: unknown } | undefined;
+      if (typeof own?.code === 'string' && typeof own.en === 'string' && typeof own.zh === 'string') {
+        return { code: own.code, message: { en: own.en, zh: own.zh } };
+      }
+      return { code: 'invalid', message: { en: 'Not valid here', zh: '内容无效。' } };
+    }
     case 'not_multiple_of':
       return { code: 'not_multiple', message: { en: `Must be a multiple of ${String(issue.divisor)}`, zh: `应为 ${String(issue.divisor)} 的倍数。` } };
     default:

@@ -291,6 +291,43 @@ describe('scheduling interviews over HTTP', () => {
     }
   });
 
+  it('pages the list by start time, soonest or newest first, with a cursor that survives ties', async () => {
+    const dora = await member('Dora');
+    const starts = ['2030-01-08T06:00:00.000Z', '2030-01-09T06:00:00.000Z', '2030-01-09T06:00:00.000Z', '2030-01-09T06:00:00.000Z', '2030-01-10T06:00:00.000Z'];
+    const ids: string[] = [];
+    for (const startsAt of starts) ids.push((await schedule({ startsAt, interviewerIds: [dora.id] })).json().interview.id);
+    const byStart = ids.map((id, i) => ({ id, startsAt: starts[i]! })).sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
+
+    const all = async (order: 'asc' | 'desc') => {
+      const seen: { id: string; startsAt: string }[] = [];
+      const pages: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/interviews?order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await app.inject({ method: 'GET', url, headers: { cookie: dora.cookie } })).json();
+        seen.push(...page.interviews.map((i: { id: string; startsAt: string }) => ({ id: i.id, startsAt: i.startsAt })));
+        pages.push(page.interviews.length);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { seen, pages };
+    };
+    expect(await all('asc')).toEqual({ seen: byStart, pages: [2, 2, 1] });
+    expect(await all('desc')).toEqual({ seen: [...byStart].reverse(), pages: [2, 2, 1] });
+
+    // The past, newest first: what the web app's "past" lists ask for.
+    clock.set('2030-01-09T12:00:00.000Z');
+    const past = (await app.inject({ method: 'GET', url: `/api/interviews?order=desc&to=${clock.now().toISOString()}&limit=3`, headers: { cookie: dora.cookie } })).json();
+    expect(past.interviews.map((i: { id: string }) => i.id)).toEqual(byStart.slice(0, 4).reverse().slice(0, 3).map((i) => i.id));
+    expect(past.nextCursor).toEqual(expect.any(String));
+
+    const bad = await app.inject({ method: 'GET', url: '/api/interviews?cursor=bm9wZQ', headers: { cookie: dora.cookie } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      code: 'validation_failed',
+      fields: [{ in: 'query', path: 'cursor', code: 'invalid_cursor', messageZh: '不是本列表给出的分页游标：请原样传入上一页的 nextCursor。' }],
+    });
+  });
+
   it('a candidate joining tells the interviewers once', async () => {
     const created = (await schedule()).json();
     const token = new URL(created.candidateLink).pathname.split('/').pop();

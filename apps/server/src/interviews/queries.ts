@@ -8,14 +8,38 @@ import type { Db } from '../db/pool.ts';
 import type { InterviewsTable, InterviewStatus } from '../db/schema.ts';
 import { interviewNotFound } from './errors.ts';
 
+/** Where a page of the list ends: the last interview's start and id (the list's order is starts_at, then id). */
+export interface ListPosition {
+  startsAt: Date;
+  id: string;
+}
+
 export interface InterviewFilter {
   status?: InterviewStatus | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Recruiters and admins: only the interviews they are on (the "my interviews" page). */
   mine?: boolean | undefined;
+  /** By start time: `asc` (what is coming, soonest first) or `desc` (what happened, newest first). Default asc. */
+  order?: 'asc' | 'desc' | undefined;
+  /** Continue after this position (the previous page's last interview). */
+  after?: ListPosition | undefined;
   limit: number;
 }
+
+/**
+ * The opaque cursor of a list position, and back. Keyset pagination: a page starts strictly after the previous
+ * page's last (starts_at, id), so interviews added or moved meanwhile never shift or repeat a page.
+ */
+export const listCursor = {
+  encode: (position: ListPosition): string => Buffer.from(`${position.startsAt.toISOString()}|${position.id}`).toString('base64url'),
+  decode(cursor: string): ListPosition | undefined {
+    const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+    const startsAt = new Date(at ?? '');
+    if (rest.length || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(startsAt.getTime())) return undefined;
+    return { startsAt, id };
+  },
+};
 
 function involving(db: Db, personId: string) {
   return db
@@ -103,14 +127,30 @@ async function summaries(db: Db, rows: Selectable<InterviewsTable>[], viewerId: 
 
 export type InterviewSummary = Awaited<ReturnType<typeof summaries>>[number];
 
-export async function listInterviews(db: Db, viewer: MemberPrincipal, filter: InterviewFilter): Promise<InterviewSummary[]> {
+/** One page of the list, and where the next one starts (null: this was the last). */
+export async function listInterviews(
+  db: Db,
+  viewer: MemberPrincipal,
+  filter: InterviewFilter,
+): Promise<{ interviews: InterviewSummary[]; next: ListPosition | null }> {
+  const order = filter.order ?? 'asc';
   let query = db.selectFrom('interviews').selectAll('interviews');
   if (!seesAllInterviews(viewer) || filter.mine) query = query.where('interviews.id', 'in', involving(db, viewer.person.id));
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.from) query = query.where('starts_at', '>=', filter.from);
   if (filter.to) query = query.where('starts_at', '<', filter.to);
-  const rows = await query.orderBy('starts_at').orderBy('id').limit(filter.limit).execute();
-  return summaries(db, rows, viewer.person.id);
+  if (filter.after) {
+    const { startsAt, id } = filter.after;
+    query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('starts_at', 'id'), order === 'asc' ? '>' : '<', tuple(startsAt, id)));
+  }
+  // One more than asked: whether there is a next page, without counting.
+  const rows = await query.orderBy('starts_at', order).orderBy('id', order).limit(filter.limit + 1).execute();
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    interviews: await summaries(db, page, viewer.person.id),
+    next: rows.length > filter.limit && last ? { startsAt: last.starts_at, id: last.id } : null,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AppContext } from '../app.ts';
 import { anyRole, interviewPanelist, interviewParticipant, interviewRunner, requireMember, signedIn } from '../auth/policies.ts';
 import { isoDateTime, queryInt, route, uuid } from '../http/route.ts';
 import { candidateLinkUrl } from '../rooms/links.ts';
-import { getInterviewDetail, listInterviews } from './queries.ts';
+import { getInterviewDetail, listCursor, listInterviews } from './queries.ts';
 import {
   MAX_INTERVIEWERS,
   cancelInterview,
@@ -81,18 +81,40 @@ export function interviewRoutes(context: AppContext) {
     route({
       method: 'GET',
       url: '/api/interviews',
-      summary: 'Interviews with feedback status (recruiters, admins: all; others: the ones they are on)',
+      summary: 'Interviews with feedback status (recruiters, admins: all; others: the ones they are on); `order=desc` newest first, next page with `cursor`',
       policy: signedIn,
       query: z.object({
         status: statusSchema.optional(),
         from: isoDateTime.optional(),
         to: isoDateTime.optional(),
         mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        order: z.enum(['asc', 'desc']).default('asc'),
+        cursor: z
+          .string()
+          .max(200)
+          .transform((cursor, ctx) => {
+            const position = listCursor.decode(cursor);
+            if (!position) {
+              ctx.addIssue({
+                code: 'custom',
+                params: {
+                  code: 'invalid_cursor',
+                  en: 'Not a cursor this list gave out: pass the nextCursor of the previous page, unchanged',
+                  zh: '不是本列表给出的分页游标：请原样传入上一页的 nextCursor。',
+                },
+              });
+              return z.NEVER;
+            }
+            return position;
+          })
+          .optional(),
         limit: queryInt(1, 500).default(200),
       }),
-      response: z.object({ interviews: z.array(interviewSummarySchema) }),
+      response: z.object({ interviews: z.array(interviewSummarySchema), nextCursor: z.string().nullable() }),
       async handler({ query, principal }) {
-        return { interviews: await listInterviews(db, requireMember(principal), query) };
+        const { cursor, ...filter } = query;
+        const page = await listInterviews(db, requireMember(principal), { ...filter, after: cursor });
+        return { interviews: page.interviews, nextCursor: page.next ? listCursor.encode(page.next) : null };
       },
     }),
     route({

@@ -16,6 +16,7 @@ export const en: Messages = {
     switchLanguage: '切换到中文',
     listSeparator: ', ',
     minutes: (n) => `${n} min`,
+    loadMore: 'Load earlier interviews',
   },
   nav: {
     label: 'Main',

@@ -21,6 +21,7 @@ export const zh = {
     switchLanguage: 'Switch to English',
     listSeparator: '、',
     minutes: (n: number) => `${n} 分钟`,
+    loadMore: '加载更早的面试',
   },
   nav: {
     label: '主导航',

@@ -6,13 +6,13 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { query } from '../api/client.ts';
 import type { InterviewSummary } from '../api/types.ts';
-import { useResource } from '../api/use-resource.ts';
+import { useInterviewPages } from '../api/use-pages.ts';
 import { ErrorView } from '../components/ErrorView.tsx';
 import { DecisionBadge, FeedbackBadge, PhaseBadge, ResponseBadge, phaseOf } from '../components/badges.tsx';
 import { EmptyState, Loading, PageHeader } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { hasRole, useMe } from '../session.tsx';
-import { LONGEST_MS } from './MyInterviews.tsx';
+import { LONGEST_MS, LoadMore, PAST_PAGE } from './MyInterviews.tsx';
 
 const VIEWS = ['upcoming', 'feedback', 'past'] as const;
 type View = (typeof VIEWS)[number];
@@ -34,17 +34,19 @@ export function InterviewListPage() {
   const view: View = isView(params.get('view')) ? (params.get('view') as View) : 'upcoming';
   const [now] = useState(() => Date.now());
 
+  // Upcoming: soonest first. Past and waiting for feedback: newest first, a page at a time.
   const path =
     view === 'upcoming'
       ? `/api/interviews${query({ status: 'scheduled', from: new Date(now - LONGEST_MS).toISOString(), limit: 500 })}`
-      : `/api/interviews${query({ to: new Date(now).toISOString(), limit: 500 })}`;
-  const list = useResource<{ interviews: InterviewSummary[] }>(path);
+      : `/api/interviews${query({ to: new Date(now).toISOString(), order: 'desc', limit: PAST_PAGE })}`;
+  const pages = useInterviewPages<InterviewSummary>(path);
+  const list = pages.first;
 
-  const all = list.state.data?.interviews ?? [];
+  const all = pages.items;
   const rows =
     view === 'upcoming'
       ? all.filter((i) => ['upcoming', 'live'].includes(phaseOf(i)))
-      : all.filter((i) => !['upcoming', 'live'].includes(phaseOf(i)) && (view === 'past' || needsFeedback(i))).reverse();
+      : all.filter((i) => !['upcoming', 'live'].includes(phaseOf(i)) && (view === 'past' || needsFeedback(i)));
 
   return (
     <div className="page page-wide">
@@ -98,6 +100,7 @@ export function InterviewListPage() {
             </tbody>
           </table>
         )}
+        {list.state.data && view !== 'upcoming' ? <LoadMore pages={pages} /> : null}
       </div>
     </div>
   );

@@ -6,8 +6,9 @@ import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api/client.ts';
 import type { InterviewSummary } from '../api/types.ts';
+import { useInterviewPages, type PagesHandle } from '../api/use-pages.ts';
 import { useResource } from '../api/use-resource.ts';
-import { ErrorView } from '../components/ErrorView.tsx';
+import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
 import { InvitationButtons } from '../components/InvitationButtons.tsx';
 import { Badge, EmptyState, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { PhaseBadge, phaseOf } from '../components/badges.tsx';
@@ -16,6 +17,28 @@ import { useMe } from '../session.tsx';
 
 /** Longest interview the server allows (480 min): anything that started earlier has ended. */
 export const LONGEST_MS = 480 * 60_000;
+/** Past interviews per page. */
+export const PAST_PAGE = 50;
+
+/** "Load earlier interviews" under a paged list, and why it failed if it did. */
+export function LoadMore({ pages }: { pages: PagesHandle<unknown> }) {
+  const { t } = useI18n();
+  if (!pages.hasMore && !pages.moreError) return null;
+  return (
+    <div className="table-foot">
+      {pages.hasMore ? (
+        <button type="button" className="button" onClick={pages.more} disabled={pages.loadingMore}>
+          {pages.loadingMore ? t.common.loading : t.common.loadMore}
+        </button>
+      ) : null}
+      {pages.moreError ? (
+        <p className="inline-error" role="alert">
+          {actionErrorText(pages.moreError, t)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 export function MyInterviewsPage() {
   const { t } = useI18n();
@@ -23,10 +46,11 @@ export function MyInterviewsPage() {
   const upcoming = useResource<{ interviews: InterviewSummary[] }>(
     `/api/interviews${query({ mine: true, status: 'scheduled', from: new Date(now - LONGEST_MS).toISOString(), limit: 200 })}`,
   );
-  const past = useResource<{ interviews: InterviewSummary[] }>(`/api/interviews${query({ mine: true, to: new Date(now).toISOString(), limit: 500 })}`);
+  // Newest first, a page at a time: the interviews just done (where a scorecard is due) come first.
+  const past = useInterviewPages<InterviewSummary>(`/api/interviews${query({ mine: true, to: new Date(now).toISOString(), order: 'desc', limit: PAST_PAGE })}`);
 
   const upcomingList = upcoming.state.data?.interviews.filter((i) => ['upcoming', 'live'].includes(phaseOf(i))) ?? [];
-  const pastList = (past.state.data?.interviews.filter((i) => !['upcoming', 'live'].includes(phaseOf(i))) ?? []).reverse();
+  const pastList = past.items.filter((i) => !['upcoming', 'live'].includes(phaseOf(i)));
   const waiting = pastList.filter((i) => i.me && !i.me.scorecardSubmitted && i.me.response !== 'declined' && i.status !== 'cancelled');
 
   const update = (id: string, response: InterviewSummary['interviewers'][number]['response']) =>
@@ -60,9 +84,9 @@ export function MyInterviewsPage() {
         )}
       </Section>
       <Section title={t.my.past}>
-        {past.state.status === 'error' ? (
-          <ErrorView error={past.state.error} onRetry={past.reload} />
-        ) : !past.state.data ? (
+        {past.first.state.status === 'error' ? (
+          <ErrorView error={past.first.state.error} onRetry={past.first.reload} />
+        ) : !past.first.state.data ? (
           <Loading />
         ) : pastList.length === 0 ? (
           <EmptyState title={t.my.noPast} />
@@ -75,6 +99,7 @@ export function MyInterviewsPage() {
             ))}
           </ul>
         )}
+        <LoadMore pages={past} />
       </Section>
     </div>
   );
