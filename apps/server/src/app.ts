@@ -66,9 +66,14 @@ export interface RouteInfo {
   summary: string | undefined;
 }
 
-/** Candidate link tokens are bearer secrets: request logs show the route, never the token. */
-function redactUrl(url: string): string {
-  return url.replace(/\/(room-links|r)\/[^/?#]+/, '/$1/[redacted]');
+/**
+ * Candidate link tokens are bearer secrets, and the OAuth callback's `code` and `state` sign a member in: request
+ * logs show the route and the other parameters, never those values.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/(room-links|r)\/[^/?#]+/, '/$1/[redacted]')
+    .replace(/([?&](?:code|state|echostr)=)[^&#]*/g, '$1[redacted]');
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
