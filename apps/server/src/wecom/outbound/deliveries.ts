@@ -11,7 +11,7 @@
 import type { Message } from '@pairview/wecom';
 import type { Clock } from '../../clock.ts';
 import type { DeliveryStatus, OutboundDb, WeComDeliveriesTable } from './tables.ts';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 
 export type DeliveryRow = Selectable<WeComDeliveriesTable>;
 
@@ -42,8 +42,16 @@ interface Final {
   errmsg?: string | null | undefined;
 }
 
-/** Records a recipient's final state for this delivery (insert or update). */
-export async function settle(db: OutboundDb, clock: Clock, outboxId: string, personId: string, final: Final): Promise<void> {
+/** Records a recipient's final state for this delivery (insert or update); returns what it wrote. */
+export async function settle(
+  db: OutboundDb,
+  clock: Clock,
+  outboxId: string,
+  personId: string,
+  final: Final,
+  /** A sent message: its quota reservation now counts from `at` (see quota.ts), in the same statement. */
+  confirm?: { reservationId: string; at: Date },
+): Promise<Settled> {
   const now = clock.now();
   const values = {
     status: final.status,
@@ -56,11 +64,41 @@ export async function settle(db: OutboundDb, clock: Clock, outboxId: string, per
     updated_at: now,
     sent_at: final.status === 'sent' ? now : null,
   };
-  await db
-    .insertInto('wecom_deliveries')
-    .values({ outbox_id: outboxId, person_id: personId, wecom_userid: final.wecomUserId ?? null, message: null, created_at: now, ...values })
-    .onConflict((oc) => oc.columns(['outbox_id', 'person_id']).doUpdateSet(values))
-    .execute();
+  await db.transaction().execute(async (tx) => {
+    // No wait for the disk (see quota.ts): the delivery job's next commit is synchronous and flushes this too;
+    // lost only if PostgreSQL itself crashes first, and then the stored body is resent under duplicate check.
+    await sql`select set_config('synchronous_commit', 'off', true)`.execute(tx);
+    const creator = confirm
+      ? tx.with('confirmed', (qb) => qb.updateTable('wecom_member_sends').set({ sent_at: confirm.at }).where('id', '=', confirm.reservationId))
+      : tx;
+    await creator
+      .insertInto('wecom_deliveries')
+      .values({ outbox_id: outboxId, person_id: personId, wecom_userid: final.wecomUserId ?? null, message: null, created_at: now, ...values })
+      .onConflict((oc) => oc.columns(['outbox_id', 'person_id']).doUpdateSet(values))
+      .execute();
+  });
+  return { personId, wecomUserId: final.wecomUserId ?? null, status: final.status, msgid: values.msgid, errcode: values.errcode, errmsg: values.errmsg };
+}
+
+/** A recipient's final state, as the outbox row's outcome needs it. */
+export interface Settled {
+  personId: string;
+  wecomUserId: string | null;
+  status: Exclude<DeliveryStatus, 'sending'>;
+  msgid: string | null;
+  errcode: number | null;
+  errmsg: string | null;
+}
+
+export function settledOf(row: DeliveryRow): Settled {
+  return {
+    personId: row.person_id,
+    wecomUserId: row.wecom_userid,
+    status: row.status as Settled['status'],
+    msgid: row.msgid,
+    errcode: row.errcode,
+    errmsg: row.errmsg,
+  };
 }
 
 /** Marks the recipient as being sent `message` (in the quota reservation's transaction). */

@@ -26,14 +26,16 @@ import {
   markSending,
   noteTransientError,
   settle,
+  settledOf,
   storedMessage,
   type DeliveryRow,
+  type Settled,
 } from './deliveries.ts';
 import { classifyFailure, errcodeOf } from './errors.ts';
 import type { RenderEnv } from './format.ts';
 import { stringsFor } from './i18n/index.ts';
 import { planNotification, type CardMeta, type DropAll, type Plan } from './plan.ts';
-import { confirmMemberSend, MEMBER_QUOTA, reserveMemberSend, type QuotaWindow } from './quota.ts';
+import { MEMBER_QUOTA, reserveMemberSend, type QuotaWindow } from './quota.ts';
 import { outboundDb } from './tables.ts';
 import { loadPeople, type PersonView } from './view.ts';
 
@@ -49,7 +51,7 @@ export interface WeComNotifierOptions {
 }
 
 type RecipientOutcome =
-  | { status: 'settled' }
+  | { status: 'settled'; settled: Settled }
   | { status: 'deferred'; until: Date; reason: string }
   | { status: 'error'; error: unknown };
 
@@ -79,10 +81,10 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
     row: DeliveryRow | undefined,
     plan: () => Promise<Plan | DropAll>,
   ): Promise<RecipientOutcome> {
-    const settled = async (final: Parameters<typeof settle>[4]): Promise<RecipientOutcome> => {
-      await settle(outbound, deps.clock, outboxId, personId, final);
-      return { status: 'settled' };
-    };
+    const settled = async (final: Parameters<typeof settle>[4]): Promise<RecipientOutcome> => ({
+      status: 'settled',
+      settled: await settle(outbound, deps.clock, outboxId, personId, final),
+    });
     try {
       if (!person) return await settled({ status: 'dropped', errmsg: 'not in Pairview\'s directory' });
       if (!person.active) return await settled({ status: 'dropped', wecomUserId: person.wecomUserId, errmsg: 'deactivated in the WeCom directory' });
@@ -131,12 +133,11 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
       }
       // WeCom refused it as a whole (or it never left): it did not count against the member's quota.
       await outbound.deleteFrom('wecom_member_sends').where('id', '=', reservation.id).execute();
-      await settle(outbound, deps.clock, outboxId, person.id, { status: 'failed', wecomUserId: person.wecomUserId, via: 'message', errcode: failure.errcode, errmsg: failure.errmsg });
-      return { status: 'settled' };
+      const final = { status: 'failed', wecomUserId: person.wecomUserId, via: 'message', errcode: failure.errcode, errmsg: failure.errmsg } as const;
+      return { status: 'settled', settled: await settle(outbound, deps.clock, outboxId, person.id, final) };
     }
 
     const at = deps.clock.now();
-    await confirmMemberSend(outbound, reservation.id, at);
     if (card) {
       await registerCard(outbound, {
         taskId: card.taskId,
@@ -151,22 +152,19 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
         sentAt: at,
       });
     }
-    await settle(outbound, deps.clock, outboxId, person.id, {
-      status: 'sent',
-      wecomUserId: person.wecomUserId,
-      via: 'message',
-      msgid: result.msgid,
-      responseCode: result.responseCode,
-    });
-    return { status: 'settled' };
+    const final = { status: 'sent', wecomUserId: person.wecomUserId, via: 'message', msgid: result.msgid, responseCode: result.responseCode } as const;
+    // The quota reservation now counts from the answer's time, in the same statement (see quota.ts).
+    return { status: 'settled', settled: await settle(outbound, deps.clock, outboxId, person.id, final, { reservationId: reservation.id, at }) };
   }
 
   return {
     async deliver(message: OutboundNotification): Promise<DeliveryOutcome> {
       const { outboxId, notification } = message;
       const recipients = [...new Set(notification.recipients)];
-      const rows = await loadDeliveries(outbound, outboxId);
-      const pending = recipients.filter((id) => !isSettled(rows.get(id)));
+      const [rows, people] = await Promise.all([loadDeliveries(outbound, outboxId), loadPeople(deps.db, recipients)]);
+      const results = new Map<string, Settled>();
+      for (const [personId, row] of rows) if (isSettled(row)) results.set(personId, settledOf(row));
+      const pending = recipients.filter((id) => !results.has(id));
 
       if (pending.length > 0) {
         const env: RenderEnv = { locale: deps.config.locale, strings, timeZone: deps.config.timeZone, links: deps.links, ref: outboxId, now: deps.clock.now() };
@@ -177,7 +175,6 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
             if (!('dropAll' in p)) await p.prepare?.();
             return p;
           }));
-        const people = await loadPeople(deps.db, pending);
         const outcomes = await Promise.all(pending.map((id) => deliverTo(outboxId, notification, id, people.get(id), rows.get(id), plan)));
 
         const errors = outcomes.flatMap((o) => (o.status === 'error' ? [o.error] : []));
@@ -187,29 +184,32 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
           const first = deferred.reduce((a, b) => (b.until < a.until ? b : a));
           return { status: 'deferred', until: first.until, reason: first.reason };
         }
+        for (const o of outcomes) if (o.status === 'settled') results.set(o.settled.personId, o.settled);
       }
-      return summarize(await loadDeliveries(outbound, outboxId), recipients, outboxId);
+
+      const all = recipients.map((id) => results.get(id)).filter((r): r is Settled => r !== undefined);
+      // The outbox row is about to report these: its next delivery (an admin's retry) tries them again.
+      if (all.some((r) => r.status !== 'sent')) await markReported(outbound, outboxId);
+      return outcomeOf(all);
     },
   };
+}
 
-  async function summarize(rows: Map<string, DeliveryRow>, recipients: string[], outboxId: string): Promise<DeliveryOutcome> {
-    const all = recipients.map((id) => rows.get(id)).filter((r): r is DeliveryRow => r !== undefined);
-    const failed = all.filter((r) => r.status === 'failed');
-    const sent = all.filter((r) => r.status === 'sent');
-    await markReported(outbound, outboxId);
-    const who = (r: DeliveryRow) => r.wecom_userid ?? r.person_id;
-    if (failed.length > 0) {
-      const errmsg = failed.map((r) => `${who(r)}: ${r.errmsg ?? 'failed'}`).join('; ');
-      const prefix = sent.length > 0 ? `sent to ${sent.length} of ${all.length}; ` : '';
-      return { status: 'failed', errcode: failed.find((r) => r.errcode !== null)?.errcode ?? undefined, errmsg: `${prefix}${errmsg}`.slice(0, 2000) };
-    }
-    if (sent.length > 0) {
-      const msgids = sent.map((r) => r.msgid).filter((m): m is string => !!m);
-      return { status: 'sent', msgid: msgids.length > 0 ? msgids.join(',') : undefined };
-    }
-    const reasons = [...new Set(all.map((r) => r.errmsg ?? 'nothing to send'))];
-    return { status: 'dropped', reason: reasons.join('; ') };
+/** One outcome for the outbox row: any failure makes it failed (retryable by an admin), else sent, else dropped. */
+function outcomeOf(all: readonly Settled[]): DeliveryOutcome {
+  const failed = all.filter((r) => r.status === 'failed');
+  const sent = all.filter((r) => r.status === 'sent');
+  const who = (r: Settled) => r.wecomUserId ?? r.personId;
+  if (failed.length > 0) {
+    const errmsg = failed.map((r) => `${who(r)}: ${r.errmsg ?? 'failed'}`).join('; ');
+    const prefix = sent.length > 0 ? `sent to ${sent.length} of ${all.length}; ` : '';
+    return { status: 'failed', errcode: failed.find((r) => r.errcode !== null)?.errcode ?? undefined, errmsg: `${prefix}${errmsg}`.slice(0, 2000) };
   }
+  if (sent.length > 0) {
+    const msgids = sent.map((r) => r.msgid).filter((m): m is string => !!m);
+    return { status: 'sent', msgid: msgids.length > 0 ? msgids.join(',') : undefined };
+  }
+  return { status: 'dropped', reason: [...new Set(all.map((r) => r.errmsg ?? 'nothing to send'))].join('; ') };
 }
 
 /** The card of a stored send, from its task id and the notification (which names the interview). */

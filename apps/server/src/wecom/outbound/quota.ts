@@ -6,10 +6,12 @@
  * oldest send in it leaves the window. Queue, never drop.
  *
  * The count and the reservation happen under a per-member transaction-level advisory lock, so two workers can
- * never both take the last slot. The lock is held for two statements, never across the HTTP call.
+ * never both take the last slot. The lock is held for a few statements, never across the HTTP call. Once WeCom
+ * has answered, the reservation is moved to the answer's time (deliveries.ts `settle`): WeCom counted the send
+ * when it arrived, after we wrote it down, and the window must not free before WeCom's does.
  */
 import { sql, type Transaction } from 'kysely';
-import type { OutboundDatabase, OutboundDb } from './tables.ts';
+import type { OutboundDatabase } from './tables.ts';
 
 export interface QuotaWindow {
   limit: number;
@@ -48,31 +50,30 @@ export async function reserveMemberSend(
   windows: readonly QuotaWindow[] = MEMBER_QUOTA,
 ): Promise<Reservation> {
   const member = memberKey(userid);
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`pairview:wecom-member:${member}`}, 0))`.execute(tx);
+  // synchronous_commit off for this transaction only: its commit need not wait for the disk. It survives a
+  // Pairview crash (the server has it); only a PostgreSQL crash in the next instant could lose it, and then the
+  // delivery job — whose own commits are synchronous and flush this one too — renders and sends again, under
+  // the duplicate check. On a slow disk this halves the flushes a message waits for.
+  await sql`select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtextextended(${`pairview:wecom-member:${member}`}, 0))`.execute(tx);
   const longest = Math.max(...windows.map((w) => w.windowMs));
-  // Rows older than the longest window count for nothing any more.
-  await tx
-    .deleteFrom('wecom_member_sends')
-    .where('wecom_userid', '=', member)
-    .where('sent_at', '<=', new Date(now.getTime() - longest - QUOTA_MARGIN_MS))
-    .execute();
-
-  for (const { limit, windowMs } of windows) {
-    const since = new Date(now.getTime() - windowMs - QUOTA_MARGIN_MS);
-    // The limit-th most recent send inside the window: when it leaves the window, a unit is free again.
-    const blocking = await tx
-      .selectFrom('wecom_member_sends')
-      .select('sent_at')
-      .where('wecom_userid', '=', member)
-      .where('sent_at', '>', since)
-      .orderBy('sent_at', 'desc')
-      .offset(limit - 1)
-      .limit(1)
-      .executeTakeFirst();
-    if (blocking) {
-      const until = new Date(blocking.sent_at.getTime() + windowMs + QUOTA_MARGIN_MS);
-      return { ok: false, until, reason: `member quota: ${member} has had ${limit} messages in ${windowMs / 60_000} min; waiting until ${until.toISOString()}` };
-    }
+  // One round trip: forget sends older than every window, and for each window find its limit-th most recent
+  // send — while that one is inside the window, the window is full, and it frees when that send leaves it.
+  const blocking = windows.map(
+    ({ limit, windowMs }) => sql<Date | null>`(
+      select sent_at from wecom_member_sends
+      where wecom_userid = ${member} and sent_at > ${new Date(now.getTime() - windowMs - QUOTA_MARGIN_MS)}
+      order by sent_at desc offset ${limit - 1} limit 1)`,
+  );
+  const { rows } = await sql<{ blocking: (Date | string | null)[] }>`
+    with pruned as (
+      delete from wecom_member_sends where wecom_userid = ${member} and sent_at <= ${new Date(now.getTime() - longest - QUOTA_MARGIN_MS)}
+    )
+    select array[${sql.join(blocking)}]::timestamptz[] as blocking`.execute(tx);
+  for (const [i, at] of rows[0]!.blocking.entries()) {
+    if (at === null) continue;
+    const { limit, windowMs } = windows[i]!;
+    const until = new Date(new Date(at).getTime() + windowMs + QUOTA_MARGIN_MS);
+    return { ok: false, until, reason: `member quota: ${member} has had ${limit} messages in ${windowMs / 60_000} min; waiting until ${until.toISOString()}` };
   }
   const row = await tx
     .insertInto('wecom_member_sends')
@@ -80,9 +81,4 @@ export async function reserveMemberSend(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { ok: true, id: String(row.id) };
-}
-
-/** After WeCom answered: the send counts from this (later) time, which is never before WeCom counted it. */
-export async function confirmMemberSend(db: OutboundDb, reservationId: string, at: Date): Promise<void> {
-  await db.updateTable('wecom_member_sends').set({ sent_at: at }).where('id', '=', reservationId).execute();
 }
