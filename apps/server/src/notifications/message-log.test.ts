@@ -46,7 +46,8 @@ describe('message log (admin)', () => {
       expect((await get('?kind=welcome')).messages.map((m: { id: string }) => m.id)).toEqual([welcome]);
       const badKind = await app.inject({ method: 'GET', url: '/api/messages?kind=fax', headers: { cookie } });
       expect(badKind.statusCode).toBe(400);
-      expect(badKind.json().message).toMatch(/^query\.kind: /);
+      expect(badKind.json()).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^Kind: must be one of "interview_scheduled", /) });
+      expect(badKind.json().fields).toEqual([expect.objectContaining({ in: 'query', path: 'kind', code: 'invalid_choice' })]);
 
       const retried = await app.inject({ method: 'POST', url: `/api/messages/${reply}/retry`, headers: { cookie } });
       expect(retried.json()).toEqual({ id: reply, status: 'queued' });

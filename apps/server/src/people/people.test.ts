@@ -68,7 +68,11 @@ describe('people', () => {
 
       const bad = await app.inject({ method: 'PUT', url: `/api/people/${target.id}/roles`, headers: { cookie }, payload: { roles: ['admin'] } });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().message).toMatch(/^body\.roles\.0: /);
+      expect(bad.json()).toMatchObject({
+        code: 'validation_failed',
+        fields: [{ in: 'body', path: 'roles.0', code: 'invalid_choice', message: 'Must be one of "recruiter", "hiring_manager"', messageZh: '只能是以下之一："recruiter", "hiring_manager"。' }],
+      });
+      expect(bad.json().message).toBe('Roles: must be one of "recruiter", "hiring_manager"');
 
       const listed = await app.inject({ method: 'GET', url: '/api/people?role=recruiter', headers: { cookie } });
       expect(listed.statusCode, listed.body).toBe(200);
