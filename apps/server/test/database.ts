@@ -6,18 +6,36 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, readMigrations } from '../src/db/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/pool.ts';
+import { describeOpen, openResources, trackOpen } from './leaks.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface MigratedTestDatabase extends DatabaseHandle {
   url: string;
   name: string;
-  /** Closes the pool and drops the database. */
+  /**
+   * Closes the pool and drops the database. Refuses (after dropping anyway) when something still uses the pool:
+   * a worker not stopped, or a client not released.
+   */
   drop(): Promise<void>;
+}
+
+/** How long a client may take to come back to the pool after the test's last query (runOnce can return first). */
+const RELEASE_GRACE_MS = 2000;
+
+/**
+ * Waits until every client of the pool is back; returns how many are still out after the grace period. Counts
+ * steps instead of reading the clock, and sleeps with node:timers: a test may have faked Date or the global timers.
+ */
+async function clientsStillOut(pool: pg.Pool): Promise<number> {
+  const out = () => pool.totalCount - pool.idleCount;
+  for (let waited = 0; out() > 0 && waited < RELEASE_GRACE_MS; waited += 10) await sleep(10);
+  return out();
 }
 
 function urlFor(name: string): string {
@@ -98,13 +116,40 @@ export async function createMigratedDatabase(prefix = 'pv'): Promise<MigratedTes
   await withAdmin((admin) => admin.query(`create database "${name}" template "${tpl}"`));
   const url = urlFor(name);
   const handle = openDatabase(url, { max: 5 });
-  return {
+  const forceDrop = () => withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`));
+  let dropped = false;
+  const untrack = trackOpen({ kind: 'database pool', name, pool: handle.pool, close: async () => database.drop() });
+  const database: MigratedTestDatabase = {
     ...handle,
     url,
     name,
     async drop() {
-      await handle.close();
-      await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`));
+      if (dropped) return;
+      dropped = true;
+      untrack();
+      // A worker still running on this pool would keep it (and the test) alive: stop it, then say so.
+      const workers = openResources().filter((r) => r.kind === 'worker' && r.pool === handle.pool);
+      for (const worker of workers) await worker.close().catch(() => {});
+      const out = workers.length ? 0 : await clientsStillOut(handle.pool);
+      if (out > 0) {
+        // Dropping the database ends its connections, so the pool can close; a client never released would
+        // otherwise keep `close()` waiting forever.
+        await forceDrop();
+        await Promise.race([handle.close(), sleep(1000)]);
+      } else {
+        await handle.close();
+        await forceDrop();
+      }
+      if (workers.length) {
+        throw new Error(`database ${name} was dropped while its worker(s) still ran: stop them first (await worker.stop()): ${describeOpen(workers)}`);
+      }
+      if (out > 0) {
+        throw new Error(
+          `database ${name} was dropped with ${out} connection(s) still in use after ${RELEASE_GRACE_MS} ms: a worker, a LISTEN or a client ` +
+            'not released; stop and release everything that uses the pool before drop()',
+        );
+      }
     },
   };
+  return database;
 }

@@ -1,18 +1,47 @@
 /**
  * Test helpers for apps/server: a migrated database per file, the app built on it (never listening; use
- * `inject`), people with roles, and sessions created directly in the database (no WeCom round trip).
+ * `inject`), the real worker, people with roles, and sessions created directly in the database (no WeCom round
+ * trip). A test file that leaves a database pool or a worker from these helpers open fails (test/leaks.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import type { Runner } from 'graphile-worker';
 import { sql } from 'kysely';
+import { afterAll } from 'vitest';
 import { buildApp, type AppDeps } from '../src/app.ts';
 import { SESSION_COOKIE, createSession } from '../src/auth/sessions.ts';
 import type { Clock } from '../src/clock.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Db } from '../src/db/pool.ts';
 import type { StoredRole } from '../src/db/schema.ts';
+import { startWorker, type WorkerDeps } from '../src/notifications/worker.ts';
 import { createMigratedDatabase, type MigratedTestDatabase } from './database.ts';
+import { describeOpen, openResources, trackOpen } from './leaks.ts';
 
 export { createMigratedDatabase, type MigratedTestDatabase };
+
+// Registered while the test file is collected (it imports this module), in the file's outermost suite: it runs
+// after the file's own afterAll hooks (vitest runs afterAll hooks in reverse order), when all should be closed.
+afterAll(async () => {
+  const left = openResources();
+  if (left.length === 0) return;
+  // Closed here so the next files do not pay for them; the file fails all the same.
+  for (const resource of left.reverse()) await resource.close().catch(() => {});
+  throw new Error(`this test file left open: ${describeOpen(left)}. Close them in afterAll: await worker.stop(), then await database.drop()`);
+});
+
+/**
+ * The real graphile-worker with Pairview's tasks (notifications/worker.ts) on the test database; stop it with
+ * `await worker.stop()` before dropping the database.
+ */
+export async function startTestWorker(
+  database: { db: Db; pool: WorkerDeps['pool'] },
+  options: Partial<Omit<WorkerDeps, 'db' | 'pool'>> & { clock: Clock },
+): Promise<Runner> {
+  const runner = await startWorker({ timeZone: 'Asia/Shanghai', notifier: undefined, concurrency: 1, ...options, ...database });
+  const untrack = trackOpen({ kind: 'worker', name: 'startTestWorker', pool: database.pool, close: () => runner.stop() });
+  void runner.promise.then(untrack, untrack);
+  return runner;
+}
 
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 

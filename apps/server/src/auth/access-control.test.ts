@@ -1,13 +1,22 @@
 /**
- * Every route, tried as every kind of caller. The table is keyed by the app's own route list, so a route added
- * without a row here fails this test (and a route without a policy cannot even be registered).
+ * Every route, tried as every kind of caller. The table is keyed by the route list of the app as main.ts builds it
+ * — Pairview's API, the WeCom glue's routes (startWeCom: callbacks and OAuth sign-in, against the emulator) and
+ * the web app's pages — so a route added without a row here fails this test (and a route without a policy cannot
+ * even be registered).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signCallback, signUrlVerification } from '@pairview/wecom/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../app.ts';
-import { ManualClock, buildTestApp, createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../../test/helpers.ts';
+import { ManualClock, buildTestApp, createMigratedDatabase, createPerson, sessionCookie, testConfig, type MigratedTestDatabase } from '../../test/helpers.ts';
 import { createInterview } from '../interviews/service.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
+import { webApp } from '../web/plugin.ts';
+import { DEMO_PEOPLE, startWeCom, type WeComIntegration } from '../wecom/index.ts';
+import { createOAuthState } from './oauth-states.ts';
 import { rolesOf, type MemberPrincipal } from './principal.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 
@@ -21,14 +30,34 @@ interface Fixture {
   targetPersonId: string;
   messageId: string;
   panelistId: string;
+  /** The running WeCom glue (its emulator signs in and its callback credentials sign callbacks). */
+  wecom: WeComIntegration;
+  database: MigratedTestDatabase;
+  clock: ManualClock;
+}
+
+interface Request {
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Case {
   allowed: Caller[];
   /** The route ends the caller's session: give each caller a throwaway one. */
   consumesSession?: boolean;
-  request(f: Fixture): { url: string; payload?: unknown };
+  /** What an allowed caller gets; default 200, 201 or 409 (allowed, but the state says no). */
+  allowedStatus?: number[];
+  /** Built per caller (a signed callback or an OAuth state is good once). */
+  request(f: Fixture): Request | Promise<Request>;
 }
+
+/** WeCom's own callbacks: authenticated by their signature, whoever's cookies ride along. */
+const callbackCredentials = (f: Fixture) => {
+  const { callbackToken, encodingAESKey, corpId } = f.wecom.deps.client.config;
+  return { token: callbackToken!, encodingAESKey: encodingAESKey!, corpId };
+};
+let callbackSeq = 0;
 
 const FUTURE = '2030-03-01T02:00:00.000Z';
 
@@ -94,6 +123,41 @@ const cases: Record<string, Case> = {
   'GET /api/messages': { allowed: ['admin'], request: () => ({ url: '/api/messages' }) },
   'POST /api/messages/:id/retry': { allowed: ['admin'], request: (f) => ({ url: `/api/messages/${f.messageId}/retry` }) },
   'GET /api/callbacks': { allowed: ['admin'], request: () => ({ url: '/api/callbacks' }) },
+  // The WeCom glue's routes are public: WeCom signs its callbacks, and signing in is how one gets a session.
+  'GET /wecom/callback': {
+    allowed: CALLERS,
+    request: (f) => ({ url: `/wecom/callback?${signUrlVerification(callbackCredentials(f)).search}` }),
+  },
+  'POST /wecom/callback': {
+    allowed: CALLERS,
+    request: (f) => {
+      const { corpId } = callbackCredentials(f);
+      const agentId = f.wecom.deps.client.config.agentId;
+      callbackSeq++;
+      const event = { type: 'text' as const, toUserName: corpId, fromUserName: DEMO_PEOPLE.interviewers[0], createTime: 1_900_000_000 + callbackSeq, msgId: `71000000000000${callbackSeq}`, agentId: agentId!, content: 'help' };
+      const signed = signCallback({ ...callbackCredentials(f), event });
+      return { url: `/wecom/callback?${signed.search}`, payload: signed.body, headers: { 'content-type': 'text/xml' } };
+    },
+  },
+  // The SDK's adapter routes the other methods too, to answer them 405 (not 404): nothing is reached.
+  ...Object.fromEntries(
+    ['PUT', 'DELETE', 'PATCH', 'OPTIONS'].map((method): [string, Case] => [
+      `${method} /wecom/callback`,
+      { allowed: CALLERS, allowedStatus: [405], request: () => ({ url: '/wecom/callback' }) },
+    ]),
+  ),
+  'GET /auth/wecom/start': { allowed: CALLERS, allowedStatus: [302], request: () => ({ url: '/auth/wecom/start?redirect=%2Fmy' }) },
+  'GET /auth/wecom/callback': {
+    allowed: CALLERS,
+    allowedStatus: [302],
+    async request(f) {
+      const state = await createOAuthState(f.database.db, f.clock, { purpose: 'sign_in', redirectTo: '/my' });
+      const code = f.wecom.emulator!.control.oauthCode(DEMO_PEOPLE.interviewers[0]);
+      return { url: `/auth/wecom/callback?code=${code}&state=${state}` };
+    },
+  },
+  // The web app: its pages are public (each page asks the API, which checks); API paths never get the page.
+  'GET /*': { allowed: CALLERS, request: () => ({ url: '/interviews/whatever' }) },
 };
 
 describe('access control on every route', () => {
@@ -104,10 +168,17 @@ describe('access control on every route', () => {
   const personOf = {} as Record<Caller, string | undefined>;
   let owner: MemberPrincipal;
   let ids: Record<'interviewer' | 'hiringManager' | 'target', string>;
+  let wecom: WeComIntegration;
+  let distDir: string;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('pv_access');
-    app = await buildTestApp(database, { clock });
+    // The app as main.ts builds it: the WeCom glue (here on the emulator, its demo company synced) and the web app.
+    const config = testConfig();
+    wecom = await startWeCom({ config, db: database.db, pool: database.pool, clock, log: { info() {}, warn() {} }, emulatorPort: 0 });
+    distDir = mkdtempSync(join(tmpdir(), 'pairview-access-web-'));
+    writeFileSync(join(distDir, 'index.html'), '<!doctype html><html lang="zh-CN"><body><div id="root"></div></body></html>');
+    app = await buildTestApp(database, { clock, config, wecomStatus: () => wecom.status(), plugins: [wecom.plugin, webApp({ distDir })] });
     const make = async (caller: Caller | 'owner' | 'target', options: Parameters<typeof createPerson>[1] = {}) => {
       const person = await createPerson(database.db, { name: `The ${caller}`, ...options });
       if (CALLERS.includes(caller as Caller)) {
@@ -129,7 +200,9 @@ describe('access control on every route', () => {
   });
   afterAll(async () => {
     await app?.close();
+    await wecom?.stop();
     await database?.drop();
+    if (distDir) rmSync(distDir, { recursive: true, force: true });
   });
 
   /** A fresh interview (started 10 minutes ago) with its room link, and a failed message, for one route. */
@@ -148,24 +221,34 @@ describe('access control on every route', () => {
     );
     await database.db.updateTable('outbox').set({ status: 'failed' }).where('id', '=', messageId!).execute();
     clock.set('2030-01-08T02:10:00.000Z');
-    return { interviewId, token: candidateLinkToken, targetPersonId: ids.target, messageId: messageId!, panelistId: ids.interviewer };
+    return {
+      interviewId,
+      token: candidateLinkToken,
+      targetPersonId: ids.target,
+      messageId: messageId!,
+      panelistId: ids.interviewer,
+      wecom,
+      database,
+      clock,
+    };
   }
 
   it('has a case for every route, and every case is a route', () => {
-    const routes = routeList(app).map((r) => `${r.method} ${r.url}`);
+    // A route may serve several methods (the SDK's callback route is GET and POST): one case per method.
+    const routes = routeList(app).flatMap((r) => r.method.split(',').map((method) => `${method} ${r.url}`));
     expect(routes.filter((r) => !(r in cases))).toEqual([]);
     expect(Object.keys(cases).filter((c) => !routes.includes(c))).toEqual([]);
   });
 
   for (const [key, routeCase] of Object.entries(cases)) {
     it(`${key}: allowed for ${routeCase.allowed.join(', ')}; everyone else is refused with no data`, async () => {
-      const [method] = key.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'];
+      const [method] = key.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'];
       const f = await fixture();
       const usesToken = key.includes(':token');
       for (const caller of CALLERS) {
         const allowed = routeCase.allowed.includes(caller);
         // Someone without the link tries a forged one; the candidate has no session and tries their link as one.
-        const request = routeCase.request(usesToken && caller !== 'candidate' ? { ...f, token: 'A'.repeat(43) } : f);
+        const request = await routeCase.request(usesToken && caller !== 'candidate' ? { ...f, token: 'A'.repeat(43) } : f);
         const member = personOf[caller];
         const cookie =
           caller === 'candidate'
@@ -176,12 +259,12 @@ describe('access control on every route', () => {
         const response = await app.inject({
           method,
           url: request.url,
-          headers: cookie ? { cookie } : {},
-          ...(request.payload !== undefined ? { payload: request.payload as object } : {}),
+          headers: { ...request.headers, ...(cookie ? { cookie } : {}) },
+          ...(request.payload !== undefined ? { payload: request.payload as string | object } : {}),
         });
         const label = `${key} as ${caller} → ${response.statusCode} ${response.body.slice(0, 200)}`;
         if (allowed) {
-          expect([200, 201, 409], label).toContain(response.statusCode);
+          expect(routeCase.allowedStatus ?? [200, 201, 409], label).toContain(response.statusCode);
         } else {
           // No session at all is 401 (the web app sends people to sign in); a link route refuses a wrong link with 403.
           const expected = !usesToken && (caller === 'anonymous' || caller === 'candidate') ? 401 : 403;

@@ -57,3 +57,9 @@ export async function consumeOAuthState(db: Db, clock: Clock, state: string): Pr
   }
   return { purpose: row.purpose, redirectTo: row.redirect_to };
 }
+
+/** Deletes states past their expiry, used or not: nothing can consume them any more. Returns how many. */
+export async function deleteExpiredOAuthStates(db: Db, clock: Clock): Promise<number> {
+  const result = await db.deleteFrom('oauth_states').where('expires_at', '<=', clock.now()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -4,6 +4,7 @@
  */
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
+import { housekeepingCron, housekeepingTasks } from '../auth/housekeeping.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { Notifier } from './notifier.ts';
@@ -39,11 +40,12 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
   const runner = await run({
     events: recovery.events,
     pgPool: deps.pool,
-    taskList: { ...deps.extraTasks, ...notificationTasks(deps) },
+    taskList: { ...deps.extraTasks, ...notificationTasks(deps), ...housekeepingTasks(deps) },
     concurrency: deps.concurrency ?? 4,
     noHandleSignals: true, // main.ts owns shutdown
-    // Pairview plans its recurring jobs itself (the digest re-plans itself in the company's time zone).
-    crontab: '',
+    // Jobs tied to an interview or to the company's time zone (the digest re-plans itself) Pairview plans itself;
+    // only the hourly housekeeping runs on graphile-worker's cron.
+    parsedCronItems: housekeepingCron,
     pollInterval: 2000,
     logger,
   }).catch(async (error: unknown) => {
