@@ -143,7 +143,11 @@ export async function planNotification(deps: PlanDeps, outboxId: string, notific
     case 'interview_reminder':
       if (view.status !== 'scheduled') return { dropAll: `the interview is ${view.status}` };
       return {
-        forRecipient: async (person) => (onPanel(view, person)?.response === 'declined' || !onPanel(view, person) ? drop('not on the panel') : send(renderReminder(view, env))),
+        async forRecipient(person) {
+          const seat = onPanel(view, person);
+          if (!seat) return drop('no longer on the panel');
+          return seat.response === 'declined' ? drop('declined the interview') : send(renderReminder(view, env));
+        },
       };
 
     case 'candidate_joined':
