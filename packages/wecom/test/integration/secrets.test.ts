@@ -85,7 +85,7 @@ describe('no credential in errors, events or CLI output', () => {
     const start = Date.now();
     let offset = 0;
     const now = () => start + offset;
-    const client = observed(h.client({ maxRetries: 1, timeoutMs: 300, now }));
+    const client = observed(new WeComClient({ corpId: h.emu.corpId, agentId: h.emu.agentId, secret: h.emu.secret, baseUrl: h.emu.url, maxRetries: 1, timeoutMs: 300, now }));
 
     // Success, then tokens WeCom stops accepting: revoked (40014) and expired (42001).
     await client.message.send({ toUser: ['lina'] }, text('hello'));
@@ -138,8 +138,8 @@ describe('no credential in errors, events or CLI output', () => {
 
     // What a developer prints while debugging.
     shown.push(inspect(client, { depth: Infinity }), inspect(client.config), JSON.stringify(client.config), inspect(client.robot(h.emu.robotKeys[0]!)), JSON.stringify(client.robot(h.emu.robotKeys[0]!)));
+    await client.close();
     expect(issued.size).toBeGreaterThanOrEqual(5);
-    expect(Date.now() - start).toBeLessThan(60_000);
   });
 
   it('callbacks: refused requests and failing handlers', async () => {
@@ -152,13 +152,13 @@ describe('no credential in errors, events or CLI output', () => {
     const signed = signCallback({ ...callback, corpId: h.emu.corpId, xml });
     await failure(receiver.receive({ query: { ...signed.query, msg_signature: '0'.repeat(40) }, body: signed.body }));
     const otherCorp = signCallback({ ...callback, corpId: 'wwsomeoneelse', xml });
-    await failure(receiver.receive({ query: otherCorp.query, body: otherCorp.body }));
+    await failure(receiver.receive({ query: { ...otherCorp.query }, body: otherCorp.body }));
     const otherKey = signCallback({ token: callback.token, encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', corpId: h.emu.corpId, xml });
-    await failure(receiver.receive({ query: otherKey.query, body: otherKey.body }));
-    await failure(receiver.receive({ query: signed.query, body: '<xml><nope/></xml>' }));
+    await failure(receiver.receive({ query: { ...otherKey.query }, body: otherKey.body }));
+    await failure(receiver.receive({ query: { ...signed.query }, body: '<xml><nope/></xml>' }));
     const verification = signUrlVerification({ ...callback, corpId: h.emu.corpId, echostr: 'plain-echo' });
     await failure(receiver.verifyUrl({ ...verification.query, nonce: 'changed' }));
-    await receiver.receive(signed).catch(showError);
+    await receiver.receive({ query: { ...signed.query }, body: signed.body }).catch(showError);
     await receiver.idle();
     await failure(Promise.resolve().then(() => createCallbackHandler({ ...callback, encodingAESKey: `${callback.encodingAESKey.slice(0, 40)}???`, corpId: h.emu.corpId })));
     expect(errors.length).toBeGreaterThan(0);
