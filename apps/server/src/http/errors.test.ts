@@ -54,6 +54,8 @@ describe('zod issues as human sentences', () => {
     const missing = problems({});
     expect(missing['name']).toMatchObject({ code: 'required', message: { en: 'Required', zh: '请填写此项。' } });
     expect(missing['at']!.code).toBe('required');
+    const positive = z.object({ version: z.number().int().positive() }).safeParse({ version: 0 }, { reportInput: true });
+    expect(fieldProblems(positive.error!, 'body')[0]).toMatchObject({ code: 'too_small', message: { en: 'Must be more than 0', zh: '必须大于 0。' } });
     const big = problems({ name: 'abcdefg', minutes: 481, ids: ['a', 'b', 'c'] });
     expect(big['name']).toMatchObject({ code: 'too_long', message: { en: 'Must be at most 5 characters', zh: '最多 5 个字符。' } });
     expect(big['minutes']).toMatchObject({ code: 'too_big', message: { en: 'Must be at most 480', zh: '不能大于 480。' } });

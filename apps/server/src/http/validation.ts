@@ -99,13 +99,18 @@ function describe(issue: z.core.$ZodIssue): { code: string; message: Bilingual }
       if (issue.origin === 'array' || issue.origin === 'set') {
         return { code: 'too_few', message: { en: `Pick at least ${min}`, zh: `请至少选择 ${min} 项。` } };
       }
-      return { code: 'too_small', message: { en: `Must be at least ${min}`, zh: `不能小于 ${min}。` } };
+      // .positive() is "more than 0" (exclusive), .min(5) "at least 5".
+      return issue.inclusive === false
+        ? { code: 'too_small', message: { en: `Must be more than ${min}`, zh: `必须大于 ${min}。` } }
+        : { code: 'too_small', message: { en: `Must be at least ${min}`, zh: `不能小于 ${min}。` } };
     }
     case 'too_big': {
       const max = Number(issue.maximum);
       if (issue.origin === 'string') return { code: 'too_long', message: { en: `Must be at most ${max} characters`, zh: `最多 ${max} 个字符。` } };
       if (issue.origin === 'array' || issue.origin === 'set') return { code: 'too_many', message: { en: `At most ${max}`, zh: `最多 ${max} 项。` } };
-      return { code: 'too_big', message: { en: `Must be at most ${max}`, zh: `不能大于 ${max}。` } };
+      return issue.inclusive === false
+        ? { code: 'too_big', message: { en: `Must be less than ${max}`, zh: `必须小于 ${max}。` } }
+        : { code: 'too_big', message: { en: `Must be at most ${max}`, zh: `不能大于 ${max}。` } };
     }
     case 'invalid_format':
       return FORMATS[issue.format] ?? { code: 'invalid_format', message: { en: `Not a valid ${issue.format}`, zh: `格式不正确（应为 ${issue.format}）。` } };
