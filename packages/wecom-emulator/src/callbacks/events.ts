@@ -5,7 +5,7 @@
  * app's, MsgId a fresh 64-bit id — the way WeCom fills them in.
  */
 import { parseCallbackEvent, serializeCallbackXml, toCallbackEvent, type CallbackEventInput, type XmlRecord, type XmlValue } from '@pairview/wecom/callback';
-import { ControlError } from '../control/control.ts';
+import { ControlError } from '../control/errors.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Header = 'toUserName' | 'createTime' | 'msgId' | 'agentId' | 'raw';

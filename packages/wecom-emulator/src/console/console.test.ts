@@ -252,6 +252,36 @@ describe('control API', () => {
     const result = await post('/_emulator/callbacks/verify');
     expect(result.body).toMatchObject({ kind: 'verification', status: 'passed' });
   });
+
+  it('emu.control mirrors the callback routes: verifyCallbackUrl, callbackLog, and the console card click as clickCard', async () => {
+    expect(await emu.control.verifyCallbackUrl()).toMatchObject({ kind: 'verification', status: 'passed', url: expect.stringContaining('/wecom/callback') });
+    await emu.control.sendCallback({ type: 'enter_agent', fromUserName: 'lina' });
+    replies.template_card_event = () => ({ type: 'update_button', replaceName: '已通过' });
+    const sent = await sendCard('zhangwei', {
+      card_type: 'button_interaction',
+      main_title: { title: '面试反馈' },
+      task_id: 'control-click-1',
+      button_list: [{ text: '通过', key: 'pass' }],
+    });
+    const click = await emu.control.clickCard('zhangwei', String(sent.msgid), { action: 'button', key: 'pass' });
+    expect(click).toMatchObject({ status: 'delivered', label: 'template_card_event', reply: { type: 'update_button', replaceName: '已通过' } });
+    expect(received.at(-1)).toMatchObject({ type: 'template_card_event', fromUserName: 'zhangwei', eventKey: 'pass', taskId: 'control-click-1', responseCode: expect.any(String) });
+    expect(emu.control.messages({ userid: 'zhangwei' })[0]!.card).toMatchObject({ replaceName: '已通过', lastAction: { eventKey: 'pass' } });
+
+    // The same log as GET /_emulator/callbacks, oldest first, filtered the same way.
+    const log = emu.control.callbackLog();
+    expect(log.map((r) => (r.kind === 'delivery' ? r.label : r.kind))).toEqual(['verification', 'enter_agent', 'template_card_event']);
+    expect(await fetch(new URL('/_emulator/callbacks', emu.url)).then((r) => r.json())).toEqual(log);
+    expect(emu.control.callbackLog({ userid: 'ZhangWei' }).map((r) => r.id)).toEqual([log[2]!.id]);
+    expect(emu.control.callbackLog({ since: log[0]!.id })).toHaveLength(2);
+    expect(() => emu.control.callbackLog({ since: -1 })).toThrow(/record id/);
+
+    // A click the card does not offer changes nothing and sends nothing.
+    await expect(emu.control.clickCard('zhangwei', String(sent.msgid), { action: 'button', key: 'pass' })).rejects.toThrow(/can no longer be clicked/);
+    await expect(emu.control.clickCard('zhangwei', 'no-such-msgid', { action: 'button', key: 'pass' })).rejects.toThrow(/has no message/);
+    await expect(emu.control.clickCard('nobody', String(sent.msgid), { action: 'button', key: 'pass' })).rejects.toThrow(/userid of a member/);
+    expect(emu.control.callbackLog()).toHaveLength(3);
+  });
 });
 
 describe('the page', () => {
@@ -280,7 +310,7 @@ describe('the page', () => {
 });
 
 describe('without a callback URL', () => {
-  it('says so on the page and refuses card clicks with 409', async () => {
+  it('says so on the page, refuses card clicks with 409 and URL verification with a clear error', async () => {
     const bare = await startTestEmulator();
     try {
       const page = await (await fetch(new URL('/console/', bare.url))).text();
@@ -292,6 +322,9 @@ describe('without a callback URL', () => {
         body: JSON.stringify({ action: 'menu', key: 'a' }),
       });
       expect(response.status).toBe(409);
+      await expect(bare.control.clickCard('zhangwei', String(sent.msgid), { action: 'menu', key: 'a' })).rejects.toThrow(/no callback URL is configured/);
+      await expect(bare.control.verifyCallbackUrl()).rejects.toThrow(/no callback URL is configured/);
+      expect(bare.control.callbackLog()).toEqual([]);
     } finally {
       await bare.close();
     }

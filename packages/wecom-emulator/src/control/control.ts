@@ -1,19 +1,18 @@
 /**
- * The control API for tests (docs: /work/notes/emulator-contract.md, README "Control API"): the same
- * operations as `emu.control.*` and as HTTP under /_emulator/. Each method checks its input and throws a
- * ControlError that says what to fix, changing nothing.
+ * The control API for tests (docs: README "Control API"): the same operations as `emu.control.*` and as HTTP
+ * under /_emulator/ (routes.ts; the callback routes are in callbacks/plugin.ts, the card click is the console's
+ * route). Each method checks its input and throws a ControlError that says what to fix, changing nothing.
  */
+import type { CallbackRecord, UrlVerification } from '../callbacks/deliverer.ts';
+import { callbackService } from '../callbacks/service.ts';
+import { CardActionError, cardActionEvent, parseCardAction, type CardActionKind } from '../console/card-actions.ts';
 import type { CallbackDelivery, CallbackEvent, CallRecord, DirectoryData, EmulatorState, FaultSpec, InboxMessage, RobotMessage } from '../state/index.ts';
-import { DirectoryError } from '../state/index.ts';
+import { CallbackNotConfiguredError, DirectoryError } from '../state/index.ts';
+import { ControlError } from './errors.ts';
 import { FaultError } from '../state/faults.ts';
 import type { OAuthScope } from '../state/oauth.ts';
 
-export class ControlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ControlError';
-  }
-}
+export { ControlError };
 
 export interface EmulatorControl {
   /** Back to the start state: directory as loaded at start; tokens, messages, calls, faults, clock cleared. */
@@ -31,6 +30,19 @@ export interface EmulatorControl {
   advanceClock(seconds: number): void;
   setLatency(ms: number): void;
   sendCallback(event: CallbackEvent): Promise<CallbackDelivery>;
+  /**
+   * URL verification (§6.2) against the configured callback URL, as when an admin saves it: resolves with the
+   * record (`status: 'passed' | 'failed'`); rejects with CallbackNotConfiguredError without a callback URL.
+   */
+  verifyCallbackUrl(): Promise<UrlVerification>;
+  /** Every URL verification and callback delivery, oldest first; `userid` keeps a member's deliveries, `since` is a record id. */
+  callbackLog(filter?: { userid?: string; since?: number }): CallbackRecord[];
+  /**
+   * A member's tap on a template card in their inbox, as the console sends it: `button` (button_interaction),
+   * `submit` (vote / multiple) or `menu` (action_menu), with the selections; the card's task_id, type and a fresh
+   * single-use ResponseCode go into the template_card_event (or template_card_menu_event) callback.
+   */
+  clickCard(userid: string, msgid: string, action: { action: CardActionKind; key: string; selectedItems?: { questionKey: string; optionIds: string[] }[] }): Promise<CallbackDelivery>;
   /** An OAuth code for a member, as if they chose "sign in as…" (bound to the main app unless agentId: null). */
   oauthCode(userid: string, options?: { agentId?: number | null; scope?: OAuthScope }): string;
 }
@@ -81,6 +93,35 @@ export function createControl(state: EmulatorState): EmulatorControl {
         return Promise.reject(new ControlError('sendCallback needs an event object, e.g. {"MsgType":"event","Event":"enter_agent","FromUserName":"zhangwei"}'));
       }
       return state.deliverCallback(event);
+    },
+    verifyCallbackUrl() {
+      return callbackService(state).verifyUrl();
+    },
+    callbackLog(filter = {}) {
+      if (filter.since !== undefined && (!Number.isInteger(filter.since) || filter.since < 0)) {
+        throw new ControlError('"since" must be a record id (a non-negative integer)');
+      }
+      return callbackService(state).deliverer.records(filter);
+    },
+    async clickCard(userid, msgid, action) {
+      const service = callbackService(state);
+      const user = typeof userid === 'string' ? state.directory.user(userid) : undefined;
+      if (!user) throw new ControlError(`clickCard needs the userid of a member of the directory (got ${JSON.stringify(userid)})`);
+      // The inbox's own item (not a copy): the click is recorded on it as the console's is.
+      const item = typeof msgid === 'string' ? state.inbox.item(msgid, user.userid) : undefined;
+      if (!item) throw new ControlError(`${user.userid} has no message ${JSON.stringify(msgid)}`);
+      // As on the phone: without a callback URL a click has nowhere to go (WeCom sends such cards only to apps with one, §3.2).
+      if (!service.configured) {
+        throw new CallbackNotConfiguredError('no callback URL is configured, so a card click cannot reach the app: start the emulator with callback { url, token, encodingAESKey }');
+      }
+      let event;
+      try {
+        event = cardActionEvent(state, item, parseCardAction(action));
+      } catch (error) {
+        if (error instanceof CardActionError) throw new ControlError(`clickCard: ${error.message}`);
+        throw error;
+      }
+      return service.send(event);
     },
     oauthCode(userid, options = {}) {
       if (typeof userid !== 'string' || !state.directory.user(userid)) {
