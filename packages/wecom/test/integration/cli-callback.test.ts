@@ -2,11 +2,21 @@
  * `wecom callback …` as a child process, on the official §6.9 vectors and on events signed by the SDK's testing
  * helper. No WeCom needed: these commands open captured requests offline.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { computeSignature } from '../../src/callback/crypto.ts';
+import { buildEncryptedEnvelope } from '../../src/callback/xml.ts';
 import { officialCallbackCredentials as creds, officialCallbackVectors as vectors, signCallback } from '../../src/testing/index.ts';
 import { runCli } from './cli-helpers.ts';
 
 const env = { WECOM_CORP_ID: creds.corpId, WECOM_CALLBACK_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAESKey };
+
+/** An envelope around any Encrypt value, signed with the official vector's token, timestamp and nonce. */
+function signCallbackEnvelope(encrypt: string) {
+  const q = vectors.message.query;
+  return { signature: computeSignature(creds.token, q.timestamp, q.nonce, encrypt), body: buildEncryptedEnvelope({ toUserName: creds.corpId, encrypt }) };
+}
 
 describe('wecom callback verify-url', () => {
   it('prints the decrypted echostr of the official vector, and nothing else', async () => {
@@ -80,6 +90,29 @@ describe('wecom callback decrypt', () => {
     expect(r.stderr).toContain('receive id');
   });
 
+  it('exits 2 and says why on every refusal: invalid EncodingAESKey (not printed), bad signature, bad padding, not an envelope', async () => {
+    const badKey = `${creds.encodingAESKey.slice(0, 40)}-_!`;
+    // A correctly signed POST whose ciphertext has one bit flipped in the second-to-last block: only the padding changes.
+    const bytes = Buffer.from(vectors.message.encrypt, 'base64');
+    bytes[bytes.length - 17]! ^= 0x01;
+    const badPadding = signCallbackEnvelope(bytes.toString('base64'));
+    const [key, signature, padding, envelope] = await Promise.all([
+      runCli(args, { env: { ...env, WECOM_ENCODING_AES_KEY: badKey }, stdin: vectors.message.body }),
+      runCli(['callback', 'decrypt', '--msg-signature', '0'.repeat(40), '--timestamp', q.timestamp, '--nonce', q.nonce], { env, stdin: vectors.message.body }),
+      runCli(['callback', 'decrypt', '--msg-signature', badPadding.signature, '--timestamp', q.timestamp, '--nonce', q.nonce], { env, stdin: badPadding.body }),
+      runCli(args, { env, stdin: '<xml><ToUserName>x</ToUserName></xml>' }),
+    ]);
+    for (const r of [key, signature, padding, envelope]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(key.stderr).toContain('invalid EncodingAESKey');
+    expect(key.stderr).not.toContain(badKey);
+    expect(signature.stderr).toMatch(/signature/i);
+    expect(padding.stderr).toContain('bad padding');
+    expect(envelope.stderr).toMatch(/Encrypt/);
+  });
+
   it('exits 2 on an empty stdin', async () => {
     const r = await runCli(args, { env });
     expect(r.code).toBe(2);
@@ -105,6 +138,19 @@ describe('wecom --help', () => {
     ]) {
       expect(r.stdout).toContain(form);
     }
+  });
+
+  it('works as `npx wecom --help` from the repository root (the workspace bin link that npm ci makes)', async () => {
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn('npx', ['--no-install', 'wecom', '--help'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('wecom callback verify-url --msg-signature S --timestamp T --nonce N --echostr E');
   });
 
   it('exits 2 on an unknown command or option', async () => {
