@@ -49,6 +49,16 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
 const chars = (text: string) => [...text].length;
 const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value);
 
+/**
+ * A documented length limit without a truncation rule or an errcode of its own: WeCom refuses an over-long field
+ * with 40058 "invalid Request Parameter" (§4). `unit` counts characters (the card and notice limits) or UTF-8 bytes.
+ */
+function checkLength(value: unknown, max: number, field: string, unit: 'chars' | 'bytes' = 'chars'): void {
+  if (typeof value !== 'string') return;
+  const length = unit === 'chars' ? chars(value) : utf8Length(value);
+  if (length > max) throw new ApiError(40058, { text: `invalid Request Parameter, ${field} exceeds ${max} ${unit === 'chars' ? 'characters' : 'bytes'}` });
+}
+
 /** Validates the body named by msgtype (which the caller has already checked is known). */
 export function validateContent(msgtype: string, body: unknown, env: ContentEnv): ValidatedContent {
   const plain = (content: Record<string, unknown>): ValidatedContent => ({ content, updatable: false, needsResponseCode: false });
@@ -99,6 +109,8 @@ export function validateContent(msgtype: string, body: unknown, env: ContentEnv)
         if (!nonEmpty(article.title)) throw new ApiError(41016);
         const miniProgram = nonEmpty(article.appid) && nonEmpty(article.pagepath);
         if (!miniProgram && !nonEmpty(article.url)) throw new ApiError(41010);
+        // url ≤2048 bytes (§3.2), as for textcard.
+        if (typeof article.url === 'string' && utf8Length(article.url) > 2048) throw new ApiError(40094);
       }
       return plain({
         articles: articles.map((a) => ({
@@ -122,7 +134,14 @@ export function validateContent(msgtype: string, body: unknown, env: ContentEnv)
         if (typeof article.content !== 'string' || article.content === '') throw new ApiError(44004);
         if (utf8Length(article.content) > 666 * 1024) throw new ApiError(45002);
       }
-      return plain({ articles });
+      // title ≤128 B and digest ≤512 B, cut like news titles and descriptions.
+      return plain({
+        articles: articles.map((a) => ({
+          ...a,
+          title: truncateBytes(a.title as string, 128),
+          ...(typeof a.digest === 'string' ? { digest: truncateBytes(a.digest, 512) } : {}),
+        })),
+      });
     }
     case 'miniprogram_notice': {
       // §3.2: appid of a bound mini program, title required, content_item ≤10.
@@ -131,6 +150,15 @@ export function validateContent(msgtype: string, body: unknown, env: ContentEnv)
       if (!nonEmpty(body.title)) throw new ApiError(41016);
       if (body.content_item !== undefined && (!Array.isArray(body.content_item) || body.content_item.length > 10)) {
         throw new ApiError(40058, { text: 'miniprogram_notice.content_item exceed max size 10' });
+      }
+      // page ≤1024 B; content_item key ≤10 and value ≤30 characters (§3.2).
+      checkLength(body.page, 1024, 'miniprogram_notice.page', 'bytes');
+      for (const item of (body.content_item ?? []) as unknown[]) {
+        if (!isObject(item) || !nonEmpty(item.key) || typeof item.value !== 'string') {
+          throw new ApiError(40058, { text: 'invalid Request Parameter, miniprogram_notice.content_item needs key and value' });
+        }
+        checkLength(item.key, 10, 'miniprogram_notice.content_item.key');
+        checkLength(item.value, 30, 'miniprogram_notice.content_item.value');
       }
       return plain(structuredClone(body));
     }
@@ -194,11 +222,20 @@ export function validateTemplateCard(body: unknown, behaviour: Pick<Behaviour, '
     throw new ApiError(42033);
   }
 
+  // Documented lengths in characters (§3.2 card field table); the vertical list takes the larger of its revisions.
+  checkLength(isObject(card.source) ? card.source.desc : undefined, 20, 'template_card.source.desc');
+  checkLength(mainTitle?.title, 36, 'template_card.main_title.title');
+  checkLength(mainTitle?.desc, 44, 'template_card.main_title.desc');
+  checkLength(isObject(card.emphasis_content) ? card.emphasis_content.title : undefined, 14, 'template_card.emphasis_content.title');
+  checkLength(isObject(card.emphasis_content) ? card.emphasis_content.desc : undefined, 22, 'template_card.emphasis_content.desc');
+  checkLength(card.sub_title_text, 160, 'template_card.sub_title_text');
+
   if (card.horizontal_content_list !== undefined) {
     const list = card.horizontal_content_list;
     if (!Array.isArray(list) || list.length > 6) throw new ApiError(42035);
     for (const item of list) {
       if (!isObject(item) || !nonEmpty(item.keyname)) throw new ApiError(42027);
+      checkLength(item.value, 30, 'template_card.horizontal_content_list.value');
       if (item.type === 1 && !nonEmpty(item.url)) throw new ApiError(42028);
       if (item.type === 2 && !nonEmpty(item.media_id)) throw new ApiError(42029);
       if (item.type === 3 && !nonEmpty(item.userid)) throw new ApiError(42050);
@@ -210,6 +247,7 @@ export function validateTemplateCard(body: unknown, behaviour: Pick<Behaviour, '
     if (!Array.isArray(list) || list.length > 3) throw new ApiError(42042);
     for (const item of list) {
       if (!isObject(item) || !nonEmpty(item.title)) throw new ApiError(42033);
+      checkLength(item.title, 18, 'template_card.jump_list.title');
       if (item.type === 1 && !nonEmpty(item.url)) throw new ApiError(42028);
       if (item.type === 2 && !nonEmpty(item.appid)) throw new ApiError(42030);
     }
@@ -236,7 +274,11 @@ export function validateTemplateCard(body: unknown, behaviour: Pick<Behaviour, '
       if (card.vertical_content_list !== undefined) {
         const list = card.vertical_content_list;
         if (!Array.isArray(list) || list.length > 4) throw new ApiError(42036);
-        for (const item of list) if (!isObject(item) || !nonEmpty(item.title)) throw new ApiError(42033);
+        for (const item of list) {
+          if (!isObject(item) || !nonEmpty(item.title)) throw new ApiError(42033);
+          checkLength(item.title, 38, 'template_card.vertical_content_list.title');
+          checkLength(item.desc, 160, 'template_card.vertical_content_list.desc');
+        }
       }
       break;
     }
