@@ -393,4 +393,24 @@ describe('paths', () => {
     const response = await fetch(`${emu.url}/cgi-bin/message.send?access_token=${await emu.token()}`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
   });
+
+  it('answers 404 before looking at the token, for any method, and records the call with no errcode', async () => {
+    const token = await emu.token();
+    for (const [method, path] of [
+      ['POST', '/cgi-bin/message.send'],
+      ['GET', '/cgi-bin/message.send'],
+      ['POST', '/cgi-bin/message/sendx'],
+      ['GET', '/cgi-bin/user/get/'],
+      ['GET', '/cgi-bin/'],
+    ] as const) {
+      for (const query of ['', `?access_token=${token}`]) {
+        const response = await fetch(`${emu.url}${path}${query}`, { method, ...(method === 'POST' ? { body: '{"touser":"lina"}' } : {}) });
+        expect(response.status, `${method} ${path}${query ? ' with a token' : ''}`).toBe(404);
+        expect(await response.text()).toContain('404 Not Found');
+      }
+    }
+    expect(emu.control.calls({ path: '/cgi-bin/message.send' })).toMatchObject([{ httpStatus: 404, errcode: null }, { httpStatus: 404, errcode: null }, { httpStatus: 404 }, { httpStatus: 404 }]);
+    // The token is masked in what the log keeps, here too.
+    expect(JSON.stringify(emu.control.calls())).not.toContain(token);
+  });
 });

@@ -66,6 +66,13 @@ describe('access_token on API calls (§1.2, §2)', () => {
     expect((await ping({})).errcode).toBe(41001);
     expect((await ping({}, { headers: { authorization: `Bearer ${token}` } })).errcode).toBe(41001);
     expect((await ping({}, { body: JSON.stringify({ access_token: token }) })).errcode).toBe(41001);
+    expect((await ping({}, { headers: { access_token: token, cookie: `access_token=${token}` } })).errcode).toBe(41001);
+    const form = await fetch(new URL('/cgi-bin/message/send', emu.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `access_token=${token}` });
+    expect(((await form.json()) as { errcode: number }).errcode).toBe(41001);
+    const get = await fetch(new URL('/cgi-bin/user/get?userid=lina', emu.url), { headers: { authorization: `Bearer ${token}`, access_token: token } });
+    expect(((await get.json()) as { errcode: number }).errcode).toBe(41001);
+    // The same token in the query string works.
+    expect((await ping({ access_token: token }, { body: JSON.stringify({ touser: 'lina', msgtype: 'text', agentid: emu.agentId, text: { content: 'x' } }) })).errcode).toBe(0);
   });
 
   it('unknown → 40014; expired → 42001; revoked → 40014', async () => {

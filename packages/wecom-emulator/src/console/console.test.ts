@@ -284,6 +284,97 @@ describe('control API', () => {
   });
 });
 
+describe('the inbox as the phone shows it', () => {
+  it('shows text, markdown, textcard, news and all five template card types sent through the API, in order', async () => {
+    const action = { type: 1, url: 'https://pairview.example/i/7' };
+    const messages: Record<string, unknown>[] = [
+      { msgtype: 'text', text: { content: '面试改到 16:00\n<a href="https://pairview.example/i/7">查看</a>' } },
+      { msgtype: 'markdown', markdown: { content: '**面试安排**\n> 时间：<font color="warning">16:00</font>\n[打开](https://pairview.example/i/7)' } },
+      { msgtype: 'textcard', textcard: { title: '面试邀请 Interview', description: '<div class="gray">明天</div><div class="highlight">请确认</div>', url: 'https://pairview.example/i/7', btntxt: '确认' } },
+      { msgtype: 'news', news: { articles: [{ title: '新同事入职指南', description: '欢迎', url: 'https://pairview.example/guide' }] } },
+      {
+        msgtype: 'template_card',
+        template_card: {
+          card_type: 'text_notice',
+          source: { desc: '派维 Pairview', desc_color: 1 },
+          main_title: { title: '面试提醒', desc: '15 分钟后开始' },
+          emphasis_content: { title: '15:00', desc: '开始时间' },
+          horizontal_content_list: [{ keyname: '候选人', value: '李娜' }],
+          jump_list: [{ type: 1, title: '打开面试间', url: 'https://pairview.example/room/7' }],
+          card_action: action,
+        },
+      },
+      {
+        msgtype: 'template_card',
+        template_card: {
+          card_type: 'news_notice',
+          main_title: { title: '新的面试官培训' },
+          card_image: { url: 'https://pairview.example/a.png', aspect_ratio: 2.25 },
+          vertical_content_list: [{ title: '周四 14:00', desc: '三楼会议室' }],
+          card_action: action,
+        },
+      },
+      { msgtype: 'template_card', template_card: { card_type: 'button_interaction', main_title: { title: '接受面试邀请？' }, task_id: 'inbox-btn', button_list: [{ text: '接受', style: 1, key: 'accept' }, { text: '拒绝', style: 2, key: 'decline' }] } },
+      {
+        msgtype: 'template_card',
+        template_card: {
+          card_type: 'vote_interaction',
+          main_title: { title: '哪天方便？' },
+          task_id: 'inbox-vote',
+          checkbox: { question_key: 'day', mode: 1, option_list: [{ id: 'thu', text: '周四' }, { id: 'fri', text: '周五', is_checked: true }] },
+          submit_button: { text: '投票', key: 'vote' },
+        },
+      },
+      {
+        msgtype: 'template_card',
+        template_card: {
+          card_type: 'multiple_interaction',
+          main_title: { title: '面试评分' },
+          task_id: 'inbox-multi',
+          select_list: [{ question_key: 'score', title: '总体评价', option_list: [{ id: 's1', text: '强烈推荐' }, { id: 's2', text: '不推荐' }] }],
+          submit_button: { text: '提交评分', key: 'score' },
+        },
+      },
+    ];
+    for (const message of messages) expect((await emu.send({ touser: 'wuxia', ...message })).errcode).toBe(0);
+
+    const page = await fragment('conversation', 'wuxia');
+    const expected = [
+      '<div class="bubble text">面试改到 16:00<br><a href="https://pairview.example/i/7"',
+      '<div class="bubble markdown"><div class="md-line"><strong>面试安排</strong>',
+      '<span class="font-warning">16:00</span>',
+      '<div class="tc-title">面试邀请 Interview</div>',
+      '<div class="tc-highlight">请确认</div>',
+      '>确认</a>',
+      '<div class="news">',
+      '新同事入职指南</a>',
+      'card-text_notice',
+      '<div class="card-emphasis-title">15:00</div>',
+      '<span class="kv-key">候选人</span><span class="kv-value">李娜</span>',
+      '打开面试间</a>',
+      'card-news_notice',
+      '<div class="card-image" style="aspect-ratio: 2.25">',
+      '<div class="card-vertical-title">周四 14:00</div>',
+      'card-button_interaction',
+      'data-action="button" data-key="accept">接受</button>',
+      'data-action="button" data-key="decline">拒绝</button>',
+      'card-vote_interaction',
+      '<input type="checkbox" name="day" value="fri" checked><span>周五</span>',
+      'data-action="submit" data-key="vote">投票</button>',
+      'card-multiple_interaction',
+      '<select name="score"',
+      '<option value="s1" >强烈推荐</option>',
+      'data-action="submit" data-key="score">提交评分</button>',
+    ];
+    let from = 0;
+    for (const part of expected) {
+      const at = page.indexOf(part, from);
+      expect(at, `${part} (in order)`).toBeGreaterThanOrEqual(0);
+      from = at;
+    }
+  });
+});
+
 describe('the page', () => {
   it('lists members with Chinese and English names, in either language, with a strict CSP', async () => {
     const response = await fetch(new URL('/console/?userid=zhangwei', emu.url));
