@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { decryptMessage, encryptPassiveReply, parseCallbackEvent, parseEncryptedEnvelope, passiveReplyXml, type PassiveReply } from '@pairview/wecom/callback';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../test-support.ts';
+import { callbackService } from './service.ts';
 
 const credentials = { token: 'ServiceTest1', encodingAESKey: 'c2VydmljZVRlc3RLZXlBQkNERUZHSElKS0xNTk9QUVI' };
 const corpId = 'wwservicetest0001';
@@ -53,6 +54,12 @@ describe('callback service in the emulator', () => {
     expect(hits()).toBe(2);
     expect(record).toMatchObject({ status: 'failed' });
     expect(record.attempts.map((a) => a.outcome)).toEqual(['timeout', 'timeout']);
+  });
+
+  it("uses WeCom's timing unless told otherwise: 5 s per POST, 3 attempts, 1 s for URL verification (§6.2, §6.7)", async () => {
+    const emu = await startTestEmulator({ corpId, callback: { url: 'http://127.0.0.1:9/cb', ...credentials } });
+    cleanup.push(() => emu.close());
+    expect(callbackService(emu.state).deliverer.timing).toEqual({ timeoutMs: 5000, attempts: 3, retryDelayMs: 1000, verifyTimeoutMs: 1000 });
   });
 
   it('refuses a bad timing option at start, naming it', async () => {
