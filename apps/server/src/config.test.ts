@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -38,7 +39,26 @@ describe('loadConfig', () => {
     expect(config.wecom).toEqual({ corpId: 'ww1234567890', agentId: 1000002, secret: 's3cr3t', callbackToken: 'tok', encodingAesKey: AES_KEY });
   });
 
+  it('reads the optional WeCom origins (a forward proxy or a stand-in) for a real app; unset means WeCom itself', () => {
+    expect(loadConfig(wecom).wecom).not.toHaveProperty('apiBase');
+    const config = loadConfig({
+      ...wecom,
+      WECOM_API_BASE: 'http://proxy.internal:8080/wecom/',
+      WECOM_OAUTH_BASE: 'https://open.example.com',
+      WECOM_LOGIN_BASE: 'https://login.example.com/',
+    });
+    expect(config.wecom).toMatchObject({
+      apiBase: 'http://proxy.internal:8080/wecom',
+      oauthBase: 'https://open.example.com',
+      loginBase: 'https://login.example.com',
+    });
+  });
+
   it.each([
+    [{ ...wecom, WECOM_API_BASE: 'qyapi.weixin.qq.com' }, /WECOM_API_BASE must be an http\(s\) URL without query, fragment or credentials, such as https:\/\/qyapi.weixin.qq.com/],
+    [{ ...wecom, WECOM_OAUTH_BASE: 'ftp://open.example.com' }, /WECOM_OAUTH_BASE must be an http\(s\) URL/],
+    [{ ...wecom, WECOM_LOGIN_BASE: 'https://login.example.com/?x=1' }, /WECOM_LOGIN_BASE must be an http\(s\) URL/],
+    [{ WECOM_API_BASE: 'http://127.0.0.1:4100' }, /WECOM_API_BASE is set without a WeCom app: set all five WECOM_\* app variables too/],
     [{ PORT: 'eighty' }, /PORT must be a whole number from 0 to 65535; got "eighty"/],
     [{ PAIRVIEW_LOCALE: 'fr' }, /PAIRVIEW_LOCALE must be zh or en; got "fr"/],
     [{ PAIRVIEW_PUBLIC_URL: 'pairview.example.com' }, /PAIRVIEW_PUBLIC_URL must be an absolute http\(s\) URL/],
@@ -64,5 +84,14 @@ describe('loadConfig', () => {
     expect(message).toMatch(/WECOM_ENCODING_AES_KEY/);
     expect(message).not.toContain('not-a-valid-key-but-secret');
     expect(message).not.toContain('s3cr3t');
+  });
+
+  it('.env.example at the repository root lists every variable loadConfig reads', () => {
+    const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/'((?:WECOM|PAIRVIEW|DATABASE|SESSION|LOG|PORT|HOST)[A-Z_]*)'/g)].map((m) => m[1]!));
+    expect(read.size).toBeGreaterThan(15);
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const listed = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+    expect([...read].filter((name) => !listed.has(name))).toEqual([]);
   });
 });

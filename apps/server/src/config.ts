@@ -15,6 +15,14 @@ export interface WeComAppConfig {
   secret: string;
   callbackToken: string;
   encodingAesKey: string;
+  /**
+   * Where WeCom is reached, when not at WeCom's own origins (WECOM_API_BASE, WECOM_OAUTH_BASE, WECOM_LOGIN_BASE): a
+   * forward proxy, or a stand-in such as the emulator. Unset: the SDK's defaults (https://qyapi.weixin.qq.com,
+   * https://open.weixin.qq.com, https://login.work.weixin.qq.com).
+   */
+  apiBase?: string;
+  oauthBase?: string;
+  loginBase?: string;
 }
 
 export interface Config {
@@ -64,11 +72,47 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** Optional WeCom origins (a proxy or a stand-in); meaningful only with a real app (the five WECOM_* variables). */
+const WECOM_ORIGINS = [
+  ['WECOM_API_BASE', 'apiBase', 'https://qyapi.weixin.qq.com'],
+  ['WECOM_OAUTH_BASE', 'oauthBase', 'https://open.weixin.qq.com'],
+  ['WECOM_LOGIN_BASE', 'loginBase', 'https://login.work.weixin.qq.com'],
+] as const;
+
+function wecomOrigins(env: Env): Pick<WeComAppConfig, 'apiBase' | 'oauthBase' | 'loginBase'> {
+  const origins: Pick<WeComAppConfig, 'apiBase' | 'oauthBase' | 'loginBase'> = {};
+  for (const [name, key, example] of WECOM_ORIGINS) {
+    const raw = read(env, name);
+    if (raw === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    // The SDK appends WeCom's paths (/cgi-bin/..., /connect/oauth2/authorize, /wwlogin/sso/login) to it.
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+      throw new ConfigError(`${name} must be an http(s) URL without query, fragment or credentials, such as ${example}; got "${raw}"`);
+    }
+    origins[key] = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  }
+  return origins;
+}
+
 const WECOM_VARIABLES = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
 
 function wecomApp(env: Env): WeComAppConfig | undefined {
   const present = WECOM_VARIABLES.filter((name) => read(env, name) !== undefined);
-  if (present.length === 0) return undefined;
+  if (present.length === 0) {
+    const stray = WECOM_ORIGINS.map(([name]) => name).filter((name) => read(env, name) !== undefined);
+    if (stray.length > 0) {
+      throw new ConfigError(
+        `${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set without a WeCom app: set all five WECOM_* app variables too, ` +
+          'or unset it to use the built-in emulator',
+      );
+    }
+    return undefined;
+  }
   const missing = WECOM_VARIABLES.filter((name) => read(env, name) === undefined);
   if (missing.length > 0) {
     throw new ConfigError(
@@ -88,6 +132,7 @@ function wecomApp(env: Env): WeComAppConfig | undefined {
     secret: read(env, 'WECOM_SECRET')!,
     callbackToken: read(env, 'WECOM_CALLBACK_TOKEN')!,
     encodingAesKey: read(env, 'WECOM_ENCODING_AES_KEY')!,
+    ...wecomOrigins(env),
   };
 }
 

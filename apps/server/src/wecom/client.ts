@@ -12,7 +12,8 @@ export interface ClientOptions {
   pool: pg.Pool;
   /**
    * Development: the emulator's URL, used for the API and for the OAuth pages (it serves WeCom's paths).
-   * Undefined: WeCom itself (qyapi.weixin.qq.com, open.weixin.qq.com, login.work.weixin.qq.com).
+   * Undefined: the app's origins (`app.apiBase` …), by default WeCom itself (qyapi.weixin.qq.com,
+   * open.weixin.qq.com, login.work.weixin.qq.com).
    */
   emulatorUrl?: string | undefined;
 }
@@ -27,6 +28,10 @@ export function createWeComClient({ app, pool, emulatorUrl }: ClientOptions): We
     encodingAESKey: app.encodingAesKey,
     // The store uses Pairview's pool and does not end it; main.ts closes the pool after the worker stops.
     store: new PostgresTokenStore({ pool }),
+    // WECOM_API_BASE / WECOM_OAUTH_BASE / WECOM_LOGIN_BASE (a forward proxy, a stand-in); unset: WeCom's origins.
+    ...(app.apiBase && { baseUrl: app.apiBase }),
+    ...(app.oauthBase && { oauthBaseUrl: app.oauthBase }),
+    ...(app.loginBase && { loginBaseUrl: app.loginBase }),
     ...(emulatorUrl && { baseUrl: emulatorUrl, oauthBaseUrl: emulatorUrl, loginBaseUrl: emulatorUrl }),
   });
 }
