@@ -107,8 +107,6 @@ CREATE TABLE public.interview_interviewers (
     person_id uuid NOT NULL,
     response text DEFAULT 'pending'::text NOT NULL,
     responded_at timestamp with time zone,
-    card_task_id text,
-    card_response_code text,
     added_at timestamp with time zone DEFAULT now() NOT NULL,
     removed_at timestamp with time zone,
     CONSTRAINT interview_interviewers_check CHECK (((response = 'pending'::text) = (responded_at IS NULL))),
@@ -600,12 +598,6 @@ ALTER TABLE ONLY public.wecom_member_sends
 --
 
 CREATE INDEX inbound_callbacks_received ON public.inbound_callbacks USING btree (received_at DESC);
-
---
--- Name: interview_interviewers_card_task; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE UNIQUE INDEX interview_interviewers_card_task ON public.interview_interviewers USING btree (card_task_id) WHERE (card_task_id IS NOT NULL);
 
 --
 -- Name: interview_interviewers_person; Type: INDEX; Schema: public; Owner: -

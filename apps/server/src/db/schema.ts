@@ -64,8 +64,6 @@ export interface InterviewInterviewersTable {
   person_id: string;
   response: ColumnType<InterviewerResponse, InterviewerResponse | undefined, InterviewerResponse>;
   responded_at: Timestamp | null;
-  card_task_id: string | null;
-  card_response_code: string | null;
   added_at: DefaultedTimestamp;
   removed_at: Timestamp | null;
 }

@@ -249,8 +249,6 @@ export async function updateInterview({ db, clock }: DomainContext, id: string, 
               response: 'pending',
               responded_at: null,
               added_at: now,
-              card_task_id: null,
-              card_response_code: null,
             }),
           )
           .execute();
