@@ -14,6 +14,7 @@ import { notificationTasks } from '../../src/notifications/tasks.ts';
 import { submitScorecard } from '../../src/scorecards/service.ts';
 import { createCallbackPlugin, inboundTasks, type CallbackPlugin } from '../../src/wecom/inbound/index.ts';
 import { startGlueHarness, type GlueHarness } from '../../src/wecom/inbound/test-harness.ts';
+import { createOAuthPlugin } from '../../src/wecom/oauth/index.ts';
 import { createWeComNotifier } from '../../src/wecom/outbound/index.ts';
 
 const silent = new Logger(() => () => {});
@@ -33,7 +34,7 @@ describe('card clicks, outbound and inbound together', () => {
     vi.setSystemTime(new Date('2030-01-07T02:00:00.000Z'));
     h = await startGlueHarness('pv_card_clicks');
     plugin = createCallbackPlugin(h.deps);
-    await h.serve([plugin]);
+    await h.serve([plugin, createOAuthPlugin(h.deps)]);
     for (const [userid, name, roles] of [
       ['maqian', '马倩', ['recruiter']],
       ['sunli', '孙丽', ['hiring_manager']],
@@ -101,6 +102,23 @@ describe('card clicks, outbound and inbound together', () => {
       .where('person_id', '=', ids.zhangwei!)
       .executeTakeFirstOrThrow();
     expect(seat.response).toBe('accepted');
+
+    // The answer replaced the button row (Accept / Decline / Join) with "已接受", but the interviewer can still
+    // join from the card: tapping the card (card_action, kept by update_button, §3.2) opens the same sign-in
+    // link to the room as the Join button did, and the console shows it on the answered card.
+    const [answered] = cards('zhangwei');
+    expect(answered!.card?.replaceName).toBe('已接受');
+    const sent = answered!.content as { card_action: { type: number; url: string }; button_list: { type?: number; url?: string }[] };
+    const join = sent.button_list.find((b) => b.type === 1)!.url!;
+    expect(sent.card_action).toEqual({ type: 1, url: join });
+    expect(new URL(join).pathname).toBe('/auth/wecom/start');
+    expect(new URL(join).searchParams.get('redirect')).toMatch(new RegExp(`^/interviews/${interviewId}/room\\?`));
+    const phone = await (await fetch(`${h.emu.consoleUrl}?userid=zhangwei`)).text();
+    const answeredCard = phone.slice(phone.indexOf(`data-task-id="${(sent as unknown as { task_id: string }).task_id}"`));
+    expect(answeredCard.slice(0, answeredCard.indexOf('</form>'))).toMatch(/class="card-btn replaced" disabled>已接受<[\s\S]*class="card-action"><a [^>]*href="[^"]*\/auth\/wecom\/start\?redirect=/);
+    const signIn = await fetch(join, { redirect: 'manual' });
+    expect(signIn.status).toBe(302);
+    expect(signIn.headers.get('location')!.startsWith(h.emu.url)).toBe(true); // WeCom's sign-in, then the room
 
     // After the interview both scorecards come in: two decision cards each for the recruiter and the manager.
     vi.setSystemTime(new Date('2030-01-07T07:05:00.000Z'));
