@@ -2,10 +2,12 @@
  * Sign-in with WeCom end to end: Pairview listening on port 0, the emulator's OAuth pages ("sign in as…") as
  * WeCom's, followed the way a browser would (redirects read by hand, the form posted).
  */
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthState } from '../../auth/oauth-states.ts';
 import { runDirectorySync } from '../directory/sync.ts';
 import { startGlueHarness, type GlueHarness } from '../inbound/test-harness.ts';
+import { sendProblemPage } from './page.ts';
 import { sameSitePath } from './redirect.ts';
 import { createOAuthPlugin } from './plugin.ts';
 
@@ -105,6 +107,11 @@ describe('sign in with WeCom', () => {
     const body = await replay.text();
     expect(body).toContain('此登录链接已过期或已被使用，请重新登录');
     expect(body).toContain('href="/auth/wecom/start?redirect=%2F"');
+    // In both languages, Pairview's locale (zh) first.
+    expect(body).toContain('<html lang="zh-CN">');
+    expect(body.indexOf('<section lang="zh-CN">')).toBeLessThan(body.indexOf('<section lang="en">'));
+    expect(body).toContain('This sign-in link has expired or was already used: start the sign-in again.');
+    expect(body).toContain('>Sign in again</a>');
 
     expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}&state=${'a'.repeat(48)}`)).status).toBe(400);
     expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}`)).status).toBe(400);
@@ -151,7 +158,9 @@ describe('sign in with WeCom', () => {
       const response = await get(`/auth/wecom/start?redirect=${encodeURIComponent(redirect)}`);
       expect(response.status, redirect).toBe(400);
       expect(location(response)).toBe('');
-      expect(await response.text()).toContain('redirect must be a path on Pairview');
+      const page = await response.text();
+      expect(page).toContain('redirect must be a path on Pairview');
+      expect(page).toContain('redirect 必须是 Pairview 站内的路径');
     }
     expect(await count()).toBe(before);
   });
@@ -171,5 +180,33 @@ describe('sameSitePath', () => {
   });
   it.each(['https://pairview.example.com.evil.example/', '//evil.example', '/\\evil', '\n/x', '/\t/evil', 'x'])('refuses %j', (input) => {
     expect(() => sameSitePath(input, site)).toThrow(/redirect must be a path on Pairview/);
+  });
+});
+
+describe('the sign-in problem page', () => {
+  it('is in both languages, the configured locale first', async () => {
+    const app = Fastify();
+    app.get('/:locale', (request, reply) =>
+      sendProblemPage(reply, {
+        status: 403,
+        problem: 'deactivated',
+        locale: (request.params as { locale: 'zh' | 'en' }).locale,
+        retryHref: '/auth/wecom/start?redirect=%2F',
+        detail: { en: 'Detail <b>.', zh: '详情 <b>。' },
+      }),
+    );
+    try {
+      const en = await app.inject('/en');
+      expect(en.statusCode).toBe(403);
+      expect(en.body).toContain('<html lang="en">');
+      expect(en.body.indexOf('Your WeCom account is deactivated')).toBeLessThan(en.body.indexOf('你的企业微信账号在 Pairview 通讯录中已停用'));
+      expect(en.body).toContain('Detail &#60;b&#62;.');
+      expect(en.body).toContain('详情 &#60;b&#62;。');
+      expect(en.body).toContain('<title>Could not sign you in to Pairview · 无法登录 Pairview</title>');
+      const zh = await app.inject('/zh');
+      expect(zh.body.indexOf('你的企业微信账号在 Pairview 通讯录中已停用')).toBeLessThan(zh.body.indexOf('Your WeCom account is deactivated'));
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The sign-in routes answer browsers, not the web app's fetch calls: a refusal is a small HTML page in Pairview's
- * locale that says what happened and links to a fresh start, with the HTTP status an API client would expect.
+ * The sign-in routes answer browsers, not the web app's fetch calls: a refusal is a small HTML page that says what
+ * happened and links to a fresh start, with the HTTP status an API client would expect. It is in Chinese and
+ * English, Pairview's locale first: the member may read the other language (the web app's toggle), and nobody is
+ * signed in yet to ask.
  */
 import type { FastifyReply } from 'fastify';
 import type { Locale } from '../../config.ts';
@@ -45,17 +47,30 @@ const TEXT: Record<Locale, { title: string; again: string } & Record<SignInProbl
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** What was wrong, in both languages (e.g. the refused redirect: the error's `message` and `messageZh`). */
+export interface ProblemDetail {
+  en: string;
+  zh: string;
+}
+
+const LANG: Record<Locale, string> = { zh: 'zh-CN', en: 'en' };
+
 export function sendProblemPage(
   reply: FastifyReply,
-  options: { status: number; problem: SignInProblem; detail?: string; locale: Locale; retryHref: string },
+  options: { status: number; problem: SignInProblem; detail?: ProblemDetail; locale: Locale; retryHref: string },
 ): FastifyReply {
-  const text = TEXT[options.locale];
-  const message = options.detail ? `${text[options.problem]} ${options.detail}` : text[options.problem];
+  const order: Locale[] = options.locale === 'zh' ? ['zh', 'en'] : ['en', 'zh'];
+  const section = (locale: Locale) => {
+    const text = TEXT[locale];
+    const detail = options.detail?.[locale];
+    const message = detail ? `${text[options.problem]} ${detail}` : text[options.problem];
+    return `<section lang="${LANG[locale]}"><h1>${escape(text.title)}</h1><p>${escape(message)}</p><p><a href="${escape(options.retryHref)}">${escape(text.again)}</a></p></section>`;
+  };
   const html = `<!doctype html>
-<html lang="${options.locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(text.title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2329}a{color:#1664ff}</style></head>
-<body><h1>${escape(text.title)}</h1><p>${escape(message)}</p><p><a href="${escape(options.retryHref)}">${escape(text.again)}</a></p></body></html>
+<html lang="${LANG[options.locale]}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${order.map((locale) => escape(TEXT[locale].title)).join(' · ')}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2329}a{color:#1664ff}section+section{margin-top:2rem;padding-top:1rem;border-top:1px solid #dee0e3;color:#646a73}h1{font-size:1.4rem}</style></head>
+<body>${order.map(section).join('\n')}</body></html>
 `;
   return reply
     .code(options.status)

@@ -23,7 +23,7 @@ import { setSessionCookie } from '../../auth/routes.ts';
 import { signInAs } from '../../auth/sessions.ts';
 import { InvalidRequestError } from '../../errors.ts';
 import type { WeComGlueDeps } from '../deps.ts';
-import { sendProblemPage, type SignInProblem } from './page.ts';
+import { sendProblemPage, type ProblemDetail, type SignInProblem } from './page.ts';
 import { sameSitePath } from './redirect.ts';
 
 export const START_PATH = '/auth/wecom/start';
@@ -51,7 +51,7 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
   const { client, config, db, clock, log } = deps;
   const redirectUri = new URL(CALLBACK_PATH, config.publicUrl).toString();
   const startHref = (path: string) => `${START_PATH}?redirect=${encodeURIComponent(path)}`;
-  const problem = (reply: FastifyReply, status: number, kind: SignInProblem, options: { detail?: string; retry?: string } = {}) =>
+  const problem = (reply: FastifyReply, status: number, kind: SignInProblem, options: { detail?: ProblemDetail; retry?: string } = {}) =>
     sendProblemPage(reply, {
       status,
       problem: kind,
@@ -67,12 +67,16 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
       config: { policy: publicAccess, summary: 'Sign in with WeCom: redirect to WeCom\'s in-client or web-login (QR) page (`?redirect=<path>&mode=`)' },
       handler: async (request, reply) => {
         const query = startQuery.safeParse(request.query ?? {});
-        if (!query.success) return problem(reply, 400, 'bad_request', { detail: 'Use ?redirect=<path on Pairview>&mode=web|client.' });
+        if (!query.success) {
+          return problem(reply, 400, 'bad_request', {
+            detail: { en: 'Use ?redirect=<path on Pairview>&mode=web|client.', zh: '请使用 ?redirect=<Pairview 站内路径>&mode=web|client。' },
+          });
+        }
         let redirectTo: string;
         try {
           redirectTo = sameSitePath(query.data.redirect, config.publicUrl);
         } catch (error) {
-          if (error instanceof InvalidRequestError) return problem(reply, 400, 'bad_request', { detail: error.message });
+          if (error instanceof InvalidRequestError) return problem(reply, 400, 'bad_request', { detail: { en: error.message, zh: error.messageZh } });
           throw error;
         }
         const state = await createOAuthState(db, clock, { purpose: 'sign_in', redirectTo });

@@ -13,7 +13,11 @@ const UNSAFE = /[\\\u0000-\u001f\u007f]/;
 export function sameSitePath(redirect: string | undefined, publicUrl: URL): string {
   if (redirect === undefined || redirect === '') return '/';
   const refuse = () =>
-    new InvalidRequestError('redirect must be a path on Pairview, such as /interviews/42 (no scheme, host or "//"): links elsewhere are refused');
+    new InvalidRequestError({
+      code: 'redirect_not_same_site',
+      en: 'redirect must be a path on Pairview, such as /interviews/42 (no scheme, host or "//"): links elsewhere are refused',
+      zh: 'redirect 必须是 Pairview 站内的路径，例如 /interviews/42（不能带协议、域名或 "//"）：不接受指向其他网站的链接。',
+    });
   if (redirect.length > MAX_LENGTH || !redirect.startsWith('/') || redirect.startsWith('//') || UNSAFE.test(redirect)) throw refuse();
   let target: URL;
   try {
