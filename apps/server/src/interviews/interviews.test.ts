@@ -328,6 +328,35 @@ describe('scheduling interviews over HTTP', () => {
     });
   });
 
+  it('the candidate link dies when the interview ends: at "end", or 2 h after the planned end if nobody ends it; a move moves it', async () => {
+    const created = (await schedule()).json(); // Tue 06:00–07:00 UTC
+    const token = new URL(created.candidateLink).pathname.split('/').pop();
+    const open = async () => (await app.inject({ method: 'GET', url: `/api/room-links/${token}` })).statusCode;
+    clock.set('2030-01-08T08:59:59.000Z'); // an overrunning interview keeps its candidate
+    expect(await open()).toBe(200);
+    clock.set('2030-01-08T09:00:00.000Z');
+    expect(await open()).toBe(403);
+
+    // Moved a day later (before it started): the link lives until the new end + 2 h.
+    clock.set('2030-01-07T02:00:00.000Z');
+    const moved = await app.inject({
+      method: 'POST',
+      url: `/api/interviews/${created.interview.id}/reschedule`,
+      headers: { cookie: recruiter.cookie },
+      payload: { version: 1, startsAt: '2030-01-09T06:00:00.000Z' },
+    });
+    expect(moved.statusCode).toBe(200);
+    clock.set('2030-01-08T09:00:00.000Z');
+    expect(await open()).toBe(200);
+    clock.set('2030-01-09T08:59:59.000Z');
+    expect(await open()).toBe(200);
+    // Ended by the panel at 07:10: dead at once, though its time is not up.
+    clock.set('2030-01-09T07:10:00.000Z');
+    const ended = await app.inject({ method: 'POST', url: `/api/interviews/${created.interview.id}/end`, headers: { cookie: alice.cookie } });
+    expect(ended.statusCode).toBe(200);
+    expect(await open()).toBe(403);
+  });
+
   it('a candidate joining tells the interviewers once', async () => {
     const created = (await schedule()).json();
     const token = new URL(created.candidateLink).pathname.split('/').pop();

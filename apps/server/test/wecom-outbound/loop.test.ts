@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { DecisionValue } from '../../src/db/schema.ts';
 import { cancelInterview, createInterview, rescheduleInterview, respondToInvitation, updateInterview } from '../../src/interviews/service.ts';
 import { enqueueNotification } from '../../src/notifications/outbox.ts';
-import { candidateJoin } from '../../src/rooms/service.ts';
 import { recordDecision, submitScorecard } from '../../src/scorecards/service.ts';
 import { ensureDigestPlanned } from '../../src/notifications/tasks.ts';
 import { outboundDb } from '../../src/wecom/outbound/tables.ts';
+import { buildTestApp } from '../helpers.ts';
 import { clock, createHarness, outboxRows, shownText, TZ, type Harness } from './harness.ts';
 
 const START = '2030-01-07T02:00:00.000Z'; // Monday 10:00 in Shanghai
@@ -194,10 +194,23 @@ describe.each(['zh', 'en'] as const)('the WeCom loop in %s', (locale) => {
   });
 
   it('the candidate opens the room: the panel gets "candidate joined"', async () => {
-    const id = await schedule();
+    const { interviewId: id, candidateLinkToken } = await createInterview(ctx(), h.recruiter, {
+      candidate: { name: 'Li Ming' },
+      position: 'Backend engineer',
+      startsAt: new Date(INTERVIEW_AT),
+      durationMinutes: 60,
+      interviewerIds: [h.ids.alice, h.ids.bob],
+      hiringManagerId: h.ids.manager,
+    });
     await h.runAt('2030-01-08T05:58:00.000Z');
-    const room = await h.database.db.selectFrom('rooms').selectAll().where('interview_id', '=', id).executeTakeFirstOrThrow();
-    await candidateJoin(h.database.db, clock, room, 'Li Ming');
+    // Through the candidate's own route, as the room page calls it.
+    const app = await buildTestApp(h.database, { clock, config: h.config });
+    try {
+      const join = await app.inject({ method: 'POST', url: `/api/room-links/${candidateLinkToken}/join`, payload: { name: 'Li Ming' } });
+      expect(join.json()).toEqual({ joined: true, firstJoin: true });
+    } finally {
+      await app.close();
+    }
     await h.runAt('2030-01-08T05:58:01.000Z');
     for (const member of ['alice', 'bob'] as const) {
       const last = delivered(member).at(-1)!;
@@ -241,6 +254,13 @@ describe.each(['zh', 'en'] as const)('the WeCom loop in %s', (locale) => {
       expect.stringContaining(w.round1),
       expect.stringContaining(locale === 'zh' ? '第 2/5 次提醒' : 'Reminder 2 of 5'),
     ]);
+    // Daily until the fifth; then no more, however long it stays missing.
+    for (const day of ['10', '11', '12', '13', '14']) await h.runAt(`2030-01-${day}T08:00:00.000Z`);
+    const rounds = textcardsTitled('bob', w.feedback);
+    expect(rounds).toHaveLength(5);
+    expect(rounds.map((m) => m.sentAt)).toEqual(['08', '09', '10', '11', '12'].map((day) => Date.parse(`2030-01-${day}T08:00:00.000Z`)));
+    expect((rounds[4]!.content as { description: string }).description).toContain(locale === 'zh' ? '第 5/5 次提醒' : 'Reminder 5 of 5');
+    expect(textcardsTitled('alice', w.feedback)).toEqual([]);
   });
 
   it('scorecard submitted: recruiter and hiring manager get the decision card; the decision updates every card for everyone', async () => {
@@ -367,6 +387,16 @@ describe.each(['zh', 'en'] as const)('the WeCom loop in %s', (locale) => {
       expect(content).toMatch(signInLink(`/interviews/${id}/room`));
     }
     expect(delivered('recruiter')).toEqual([]);
+
+    // Working days only: a Saturday interview gets no 09:00 digest (nor do the days without interviews).
+    await schedule('2030-01-12T06:00:00.000Z');
+    for (const day of ['09', '10', '11', '12', '13']) await h.runAt(`2030-01-${day}T01:00:00.000Z`);
+    for (const member of ['alice', 'bob'] as const) expect(delivered(member).filter((m) => m.msgtype === 'markdown')).toHaveLength(1);
+    await schedule('2030-01-14T06:00:00.000Z'); // Monday: its digest comes
+    await h.runAt('2030-01-14T01:00:00.000Z');
+    const monday = delivered('alice').filter((m) => m.msgtype === 'markdown');
+    expect(monday).toHaveLength(2);
+    expect(monday[1]!.sentAt).toBe(Date.parse('2030-01-14T01:00:00.000Z'));
   });
 
   it('welcome and bot replies: today, week, pending, help, unknown', async () => {
