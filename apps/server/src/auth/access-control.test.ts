@@ -123,6 +123,17 @@ const cases: Record<string, Case> = {
   'GET /api/messages': { allowed: ['admin'], request: () => ({ url: '/api/messages' }) },
   'POST /api/messages/:id/retry': { allowed: ['admin'], request: (f) => ({ url: `/api/messages/${f.messageId}/retry` }) },
   'GET /api/callbacks': { allowed: ['admin'], request: () => ({ url: '/api/callbacks' }) },
+  'POST /api/wecom/directory-sync': {
+    allowed: ['admin'],
+    // WeCom refuses the read (a fault armed for each try), so the sync changes nobody: a 502 proves the admin got
+    // past the policy without the emulator's demo directory deactivating the fixtures' people.
+    allowedStatus: [502],
+    request: (f) => {
+      f.wecom.emulator!.control.clearFaults();
+      f.wecom.emulator!.control.injectFault({ path: 'department/simplelist', errcodes: [60011] });
+      return { url: '/api/wecom/directory-sync' };
+    },
+  },
   // The WeCom glue's routes are public: WeCom signs its callbacks, and signing in is how one gets a session.
   'GET /wecom/callback': {
     allowed: CALLERS,

@@ -4,7 +4,8 @@
  * the SDK client with the PostgreSQL token store, syncs the directory, and hands back what the process plugs in:
  *
  * - `notifier` (outbound/, H8): renders each DomainNotification in config.locale and sends it through the SDK.
- * - `plugin`: GET/POST /wecom/callback (inbound/, H9) and the OAuth sign-in routes (oauth/, H9).
+ * - `plugin`: GET/POST /wecom/callback (inbound/, H9), the OAuth sign-in routes (oauth/, H9) and the admin's
+ *   "sync the directory now" (directory/routes.ts).
  * - `tasks`: the callback handler job (inbound/), the nightly directory sync (directory/) and the token refresh
  *   (token-refresh.ts).
  * - `status()`: the `wecom` field of /healthz (status.ts).
@@ -25,6 +26,7 @@ import type { WeComStatus } from '../health.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { createWeComClient } from './client.ts';
 import { createLinks, type WeComGlueDeps } from './deps.ts';
+import { directorySyncRoutes } from './directory/routes.ts';
 import { directoryTasks, ensureDirectorySyncPlanned, runDirectorySync, type DirectorySyncResult } from './directory/sync.ts';
 import { callbackUrl, DEMO_PEOPLE, startDevelopmentEmulator } from './emulator.ts';
 import { createCallbackPlugin, inboundTasks } from './inbound/index.ts';
@@ -42,7 +44,7 @@ export interface WeComIntegration {
   notifier: Notifier;
   /** The `wecom` field of /healthz. */
   status(): Promise<WeComStatus>;
-  /** Its routes (GET/POST /wecom/callback, the OAuth sign-in routes), each with `config.policy`. */
+  /** Its routes (GET/POST /wecom/callback, the OAuth sign-in routes, POST /api/wecom/directory-sync), each with `config.policy`. */
   plugin: AppPlugin;
   /** Its graphile-worker tasks (handle a logged callback, refresh the token, nightly directory sync). */
   tasks: TaskList;
@@ -184,11 +186,13 @@ async function grantDemoRoles(db: Db, clock: Clock): Promise<void> {
 function composeGlue(deps: WeComGlueDeps): { notifier: Notifier; plugin: AppPlugin; tasks: TaskList; idle(): Promise<void> } {
   const callbacks = createCallbackPlugin(deps);
   const signIn = createOAuthPlugin(deps);
+  const directory = directorySyncRoutes(deps);
   return {
     notifier: createWeComNotifier(deps),
     plugin: async (app, context) => {
       await callbacks(app, context);
       await signIn(app, context);
+      await directory(app, context);
     },
     tasks: inboundTasks(deps),
     idle: () => callbacks.idle(),

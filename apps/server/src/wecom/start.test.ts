@@ -8,7 +8,7 @@ import { loadDemoDirectory } from '@pairview/wecom-emulator';
 import { Logger, runOnce } from 'graphile-worker';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, createMigratedDatabase, queuedJobs, testConfig, type MigratedTestDatabase } from '../../test/helpers.ts';
+import { buildTestApp, createMigratedDatabase, queuedJobs, sessionCookie, testConfig, type MigratedTestDatabase } from '../../test/helpers.ts';
 import type { Clock } from '../clock.ts';
 import { DEMO_PEOPLE, startWeCom, withDevelopmentDefaults, type WeComIntegration } from './index.ts';
 import { DIRECTORY_SYNC_TASK, nextDirectorySyncAt, runDirectorySync } from './directory/sync.ts';
@@ -152,6 +152,35 @@ describe('startWeCom in development mode (the emulator)', () => {
         directory: { lastError: { errcode: 60011 }, members: loadDemoDirectory().users.length },
       });
       expect(health.wecom.message).toMatch(/directory sync failed/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('an admin syncs the directory now from the web app (POST /api/wecom/directory-sync); a WeCom refusal is a 502 that changes nothing', async () => {
+    const app = await buildTestApp(database, { clock, config, plugins: [wecom.plugin], wecomStatus: () => wecom.status() });
+    try {
+      const demo = loadDemoDirectory();
+      wecom.emulator!.control.loadDirectory({ ...demo, users: [...demo.users, { userid: 'newhire', name: '新人', department: [4], status: 1 } as (typeof demo.users)[number]] });
+      const cookieOf = async (userid: string) => sessionCookie(app, database.db, (await person(userid))!.id, clock);
+      const sync = async (userid: string) => app.inject({ method: 'POST', url: '/api/wecom/directory-sync', headers: { cookie: await cookieOf(userid) } });
+
+      expect((await sync(DEMO_PEOPLE.hiringManager)).statusCode).toBe(403);
+      expect(await person('newhire')).toBeUndefined();
+      const synced = await sync(DEMO_PEOPLE.adminRecruiter);
+      expect(synced.statusCode).toBe(200);
+      expect(synced.json()).toMatchObject({ status: 'synced', members: demo.users.length + 1, created: 1, deactivated: 0 });
+      expect(await person('newhire')).toMatchObject({ name: '新人', active: true });
+
+      const before = await people();
+      wecom.emulator!.control.loadDirectory({ ...demo, users: [] });
+      wecom.emulator!.control.injectFault({ path: 'user/list', errcodes: [60011] });
+      const refused = await sync(DEMO_PEOPLE.adminRecruiter);
+      expect(refused.statusCode).toBe(502);
+      expect(refused.json()).toMatchObject({ error: 'wecom_unavailable', code: 'directory_sync_failed', message: expect.stringContaining('errcode 60011') });
+      expect(refused.json().messageZh).toContain('错误码 60011');
+      expect(refused.body).not.toContain(wecom.emulator!.secret);
+      expect(await people()).toEqual(before);
     } finally {
       await app.close();
     }

@@ -25,6 +25,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runner } from 'graphile-worker';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { loadDemoDirectory } from '@pairview/wecom-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zh } from '../../../web/src/i18n/zh.ts';
 import { buildApp } from '../../src/app.ts';
@@ -227,5 +228,22 @@ describe('the WeCom loop in a browser', () => {
     await shot(page, 'recruiter-list');
     await page.close();
     await inbox.close();
+  }, 60_000);
+
+  it('the admin syncs the directory now from the WeCom connection page: a newcomer in WeCom becomes a person in Pairview', async () => {
+    const demo = loadDemoDirectory();
+    wecom.emulator!.control.loadDirectory({ ...demo, users: [...demo.users, { userid: 'newhire', name: '新同事', department: [4], status: 1 } as (typeof demo.users)[number]] });
+    const page = await recruiter.newPage();
+    await page.goto(`${base}/admin/wecom`);
+    await page.getByRole('button', { name: '立即同步通讯录' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe(
+      `通讯录已同步：企业微信共 ${demo.users.length + 1} 人，新增 1 人，停用 0 人。`,
+    );
+    await shot(page, 'admin-directory-sync');
+    expect(await database.db.selectFrom('people').select(['name', 'active']).where('wecom_userid', '=', 'newhire').executeTakeFirst()).toEqual({
+      name: '新同事',
+      active: true,
+    });
+    await page.close();
   }, 60_000);
 });

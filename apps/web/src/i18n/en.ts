@@ -322,5 +322,9 @@ export const en: Messages = {
     event: 'Event',
     handled: 'Handled',
     pending: 'Pending',
+    syncDirectory: 'Sync directory now',
+    syncing: 'Syncing…',
+    syncDone: (r) => `Directory synced: ${r.members} members in WeCom, ${r.created} new, ${r.deactivated} deactivated.`,
+    syncSkipped: 'Another Pairview process is syncing the directory: refresh in a moment to see the result.',
   },
 };

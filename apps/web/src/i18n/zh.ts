@@ -327,6 +327,11 @@ export const zh = {
     event: '事件',
     handled: '已处理',
     pending: '待处理',
+    syncDirectory: '立即同步通讯录',
+    syncing: '同步中…',
+    syncDone: (r: { members: number; created: number; deactivated: number }) =>
+      `通讯录已同步：企业微信共 ${r.members} 人，新增 ${r.created} 人，停用 ${r.deactivated} 人。`,
+    syncSkipped: '另一个 Pairview 进程正在同步通讯录，请稍后刷新查看结果。',
   },
 };
 

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, api, query } from '../../api/client.ts';
 import type { Health } from '../../api/types.ts';
 import { useResource } from '../../api/use-resource.ts';
-import { ErrorView } from '../../components/ErrorView.tsx';
+import { ErrorView, actionErrorText } from '../../components/ErrorView.tsx';
 import { Badge, EmptyState, Facts, Loading, Section, type Tone } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -76,6 +76,27 @@ function DetailValue({ value }: { value: unknown }) {
   return <span className="mono">{String(value)}</span>;
 }
 
+type DirectorySync =
+  | { status: 'synced'; members: number; created: number; updated: number; deactivated: number }
+  | { status: 'skipped'; reason: string };
+
+/** "Sync the directory now" (POST /api/wecom/directory-sync): the same sync as at start and at 02:00. */
+function useDirectorySync(onDone: () => void) {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ busy: boolean; text?: string; failed?: boolean }>({ busy: false });
+  async function run() {
+    setState({ busy: true });
+    try {
+      const result = await api<DirectorySync>('/api/wecom/directory-sync', { method: 'POST' });
+      setState({ busy: false, text: result.status === 'synced' ? t.wecom.syncDone(result) : t.wecom.syncSkipped });
+    } catch (error) {
+      setState({ busy: false, failed: true, text: actionErrorText(error, t) });
+    }
+    onDone();
+  }
+  return { ...state, run };
+}
+
 const statusTone: Record<string, Tone> = { ok: 'success', error: 'danger', not_configured: 'warning', degraded: 'warning' };
 
 export function WeComPage() {
@@ -83,6 +104,7 @@ export function WeComPage() {
   const health = useHealth();
   const callbacks = useResource<{ callbacks: CallbackRow[] }>(`/api/callbacks${query({ limit: 20 })}`);
 
+  const sync = useDirectorySync(health.reload);
   const wecom = health.health?.wecom;
   const details = wecom ? Object.entries(wecom).filter(([key]) => key !== 'status') : [];
 
@@ -91,11 +113,21 @@ export function WeComPage() {
       <Section
         title={t.wecom.connection}
         actions={
-          <button type="button" className="button button-quiet" onClick={health.reload}>
-            {t.common.refresh}
-          </button>
+          <>
+            <button type="button" className="button button-quiet" disabled={sync.busy} onClick={sync.run}>
+              {sync.busy ? t.wecom.syncing : t.wecom.syncDirectory}
+            </button>
+            <button type="button" className="button button-quiet" onClick={health.reload}>
+              {t.common.refresh}
+            </button>
+          </>
         }
       >
+        {sync.text ? (
+          <p role="status" className={sync.failed ? 'inline-error' : 'muted'}>
+            {sync.text}
+          </p>
+        ) : null}
         {health.error ? (
           <ErrorView error={health.error} onRetry={health.reload} />
         ) : !health.health ? (
