@@ -389,6 +389,9 @@ export async function respondToInvitation(
       .execute();
     if (response === 'declined') {
       await enqueueNotification(tx, { kind: 'interviewer_declined', interviewId: id, interviewerId: personId, recipients: [row.recruiter_id] });
+    } else if (response === 'accepted' && row.recruiter_id !== personId) {
+      // The recruiter follows the answers in WeCom (product.md, "Who uses it"); their own answer needs no notice.
+      await enqueueNotification(tx, { kind: 'interviewer_accepted', interviewId: id, interviewerId: personId, recipients: [row.recruiter_id] });
     }
     return { changed: true };
   });

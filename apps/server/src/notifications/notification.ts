@@ -22,6 +22,8 @@ export type DomainNotification =
   | (Base & { kind: 'interview_cancelled'; interviewId: string; reason: string | null })
   /** The removed interviewers: their card is void. */
   | (Base & { kind: 'interviewer_removed'; interviewId: string })
+  /** The recruiter: `interviewerId` accepted (product.md, "Who uses it": the recruiter sees the answers in WeCom). */
+  | (Base & { kind: 'interviewer_accepted'; interviewId: string; interviewerId: string })
   /** The recruiter: `interviewerId` declined; link to pick a replacement. */
   | (Base & { kind: 'interviewer_declined'; interviewId: string; interviewerId: string })
   /** Interviewers, 15 min before the start. */
@@ -51,6 +53,7 @@ export const NOTIFICATION_KINDS = [
   'interview_updated',
   'interview_cancelled',
   'interviewer_removed',
+  'interviewer_accepted',
   'interviewer_declined',
   'interview_reminder',
   'candidate_joined',

@@ -25,6 +25,8 @@ const WORDS = {
     movedSlot: '1月9日 周三 14:00–15:00',
     closed: { rescheduled: '已改期', cancelled: '已取消', removed: '已移除' },
     declined: '李娜 拒绝了面试邀请',
+    accepted: '张伟 接受了面试邀请：Li Ming（Backend engineer），1月8日 周二 14:00–15:00。',
+    openInterview: '查看面试',
     pickReplacement: '选择替补面试官',
     reminder: '15 分钟后面试：Li Ming',
     joined: '候选人 Li Ming 已进入面试间',
@@ -57,6 +59,8 @@ const WORDS = {
     movedSlot: 'Wed 9 Jan 14:00–15:00',
     closed: { rescheduled: 'Rescheduled', cancelled: 'Cancelled', removed: 'Removed' },
     declined: 'Na Li declined the interview',
+    accepted: 'Wei Zhang accepted the interview: Li Ming (Backend engineer), Tue 8 Jan 14:00–15:00.',
+    openInterview: 'Open the interview',
     pickReplacement: 'Pick a replacement',
     reminder: 'Interview in 15 minutes: Li Ming',
     joined: 'Li Ming has joined the room',
@@ -175,6 +179,20 @@ describe.each(['zh', 'en'] as const)('the WeCom loop in %s', (locale) => {
     expect(content).toContain(w.declined);
     expect(content).toContain(w.slot);
     expect(content).toMatch(new RegExp(`<a href="${signInLink(`/interviews/${id}/edit`).source}">${w.pickReplacement}</a>`));
+  });
+
+  it('an interviewer accepts: the recruiter gets a text with a link to the interview; answering again sends nothing', async () => {
+    const id = await schedule();
+    await h.runAt('2030-01-07T02:00:01.000Z');
+    await respondToInvitation(ctx(), id, h.ids.alice, 'accepted');
+    await respondToInvitation(ctx(), id, h.ids.alice, 'accepted');
+    await h.runAt('2030-01-07T02:05:00.000Z');
+    const notices = delivered('recruiter');
+    expect(notices.map((m) => m.msgtype)).toEqual(['text']);
+    const content = (notices[0]!.content as { content: string }).content;
+    expect(content).toContain(w.accepted);
+    expect(content).toMatch(new RegExp(`<a href="${signInLink(`/interviews/${id}`).source}">${w.openInterview}</a>`));
+    expect(delivered('manager')).toEqual([]);
   });
 
   it('15 minutes before the start: a reminder textcard with the Join link, not a minute earlier, not to who declined', async () => {

@@ -292,6 +292,7 @@ export const en: Messages = {
     interview_updated: 'Interview changed',
     interview_cancelled: 'Cancelled',
     interviewer_removed: 'Removed from panel',
+    interviewer_accepted: 'Interviewer accepted',
     interviewer_declined: 'Interviewer declined',
     interview_reminder: 'Reminder',
     candidate_joined: 'Candidate joined',

@@ -297,6 +297,7 @@ export const zh = {
     interview_updated: '面试变更',
     interview_cancelled: '面试取消',
     interviewer_removed: '移出面试',
+    interviewer_accepted: '面试官接受',
     interviewer_declined: '面试官拒绝',
     interview_reminder: '开始前提醒',
     candidate_joined: '候选人已进入',

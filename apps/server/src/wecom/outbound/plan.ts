@@ -24,6 +24,7 @@ import { renderReminder } from './render/interview-reminder.ts';
 import { renderRescheduled } from './render/interview-rescheduled.ts';
 import { renderInvitation } from './render/interview-scheduled.ts';
 import { renderUpdated } from './render/interview-updated.ts';
+import { renderAccepted } from './render/interviewer-accepted.ts';
 import { renderDeclined } from './render/interviewer-declined.ts';
 import { renderRemoved } from './render/interviewer-removed.ts';
 import { renderScorecardCard } from './render/scorecard-submitted.ts';
@@ -132,6 +133,15 @@ export async function planNotification(deps: PlanDeps, outboxId: string, notific
           return cancelled ? drop('the interview was cancelled') : send(renderRemoved(view, env));
         },
       };
+
+    case 'interviewer_accepted': {
+      if (cancelled) return { dropAll: 'the interview was cancelled' };
+      const interviewer = (await loadPeople(db, [notification.interviewerId])).get(notification.interviewerId);
+      if (!interviewer) return { dropAll: 'the interviewer no longer exists' };
+      // An answer changed again before this was sent (accepted, then declined): the decline's notice tells it.
+      if (onPanel(view, interviewer)?.response !== 'accepted') return { dropAll: 'the interviewer has not accepted (any more)' };
+      return { forRecipient: async () => send(renderAccepted(view, interviewer, env)) };
+    }
 
     case 'interviewer_declined': {
       if (cancelled) return { dropAll: 'the interview was cancelled' };

@@ -42,6 +42,7 @@ export const en: Strings = {
   cancelled: ({ candidate, position, when, reason }) =>
     `Interview cancelled: ${candidate} (${position}), was ${when}.${reason ? `\nReason: ${reason}` : ''}`,
   removed: ({ candidate, position, when }) => `You are no longer on the panel of this interview: ${candidate} (${position}), ${when}.`,
+  accepted: ({ interviewer, candidate, position, when }) => `${interviewer} accepted the interview: ${candidate} (${position}), ${when}.`,
   declined: ({ interviewer, candidate, position, when }) => `${interviewer} declined the interview: ${candidate} (${position}), ${when}.`,
   pickReplacement: 'Pick a replacement',
   openInterview: 'Open the interview',

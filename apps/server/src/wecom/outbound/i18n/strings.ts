@@ -53,6 +53,7 @@ export interface Strings {
   updated: { title(candidate: string): string; body: string };
   cancelled(args: { candidate: string; position: string; when: string; reason: string | null }): string;
   removed(args: { candidate: string; position: string; when: string }): string;
+  accepted(args: { interviewer: string; candidate: string; position: string; when: string }): string;
   declined(args: { interviewer: string; candidate: string; position: string; when: string }): string;
   pickReplacement: string;
   openInterview: string;

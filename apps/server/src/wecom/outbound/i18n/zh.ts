@@ -39,6 +39,7 @@ export const zh: Strings = {
   cancelled: ({ candidate, position, when, reason }) =>
     `面试已取消：${candidate}（${position}），原定 ${when}。${reason ? `\n原因：${reason}` : ''}`,
   removed: ({ candidate, position, when }) => `你已不在这场面试的面试官名单中，无需参加：${candidate}（${position}），${when}。`,
+  accepted: ({ interviewer, candidate, position, when }) => `${interviewer} 接受了面试邀请：${candidate}（${position}），${when}。`,
   declined: ({ interviewer, candidate, position, when }) => `${interviewer} 拒绝了面试邀请：${candidate}（${position}），${when}。`,
   pickReplacement: '选择替补面试官',
   openInterview: '查看面试',

@@ -21,6 +21,7 @@ import { renderReminder } from './interview-reminder.ts';
 import { renderRescheduled } from './interview-rescheduled.ts';
 import { renderInvitation } from './interview-scheduled.ts';
 import { renderUpdated } from './interview-updated.ts';
+import { renderAccepted } from './interviewer-accepted.ts';
 import { renderDeclined } from './interviewer-declined.ts';
 import { renderRemoved } from './interviewer-removed.ts';
 import { renderScorecardCard } from './scorecard-submitted.ts';
@@ -85,6 +86,7 @@ function everyMessage(e: RenderEnv): [string, Message][] {
     ['interview_updated', renderUpdated(view, e)],
     ['interview_cancelled', renderCancelled(view, e)],
     ['interviewer_removed', renderRemoved(view, e)],
+    ['interviewer_accepted', renderAccepted(view, person(3), e)],
     ['interviewer_declined', renderDeclined(view, person(3), e)],
     ['interview_reminder', renderReminder(view, e)],
     ['candidate_joined', renderCandidateJoined(view, e)],
