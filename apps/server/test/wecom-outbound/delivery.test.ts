@@ -125,6 +125,17 @@ describe('WeCom delivery', () => {
     expect(sendCalls().filter((c) => JSON.stringify(c.body).includes('"touser":"zhangwei"'))).toHaveLength(1);
   });
 
+  it('60011 (no privilege: the member is outside the app\'s visible range) is permanent too: recorded, not retried by itself', async () => {
+    await setUp({ maxRetries: 0 });
+    h.emu.control.injectFault({ path: 'message/send', errcodes: [60011] });
+    const [id] = await enqueue(help([h.ids.alice]));
+    await h.runAt('2030-01-07T02:00:01.000Z');
+    expect((await outboxRows(h)).find((r) => r.id === id)).toMatchObject({ status: 'failed', errcode: 60011, attempts: 1 });
+    expect(sendCalls().map((c) => c.errcode)).toEqual([60011]);
+    expect(await queuedJobs(h.database.db, 'deliver_notification')).toEqual([]);
+    expect(h.inbox('alice')).toEqual([]);
+  });
+
   it('deactivated or unknown people are dropped with the reason; nothing is sent', async () => {
     await setUp();
     await h.database.db.updateTable('people').set({ active: false }).where('id', '=', h.ids.bob).execute();
