@@ -66,7 +66,8 @@ describe('npm start (main.ts) on an empty database', () => {
     const [, consoleUrl] = await waitFor(/pairview: WeCom emulator, member console \(each member's WeCom inbox\): (http:\/\/127\.0\.0\.1:\d+\/console\/)/);
     expect(output).toMatch(/pairview: migrations applied: 0001_initial\.sql, /);
     expect(output).toMatch(/pairview: directory: 21 members from WeCom \(21 new, 0 updated, 0 deactivated\)/);
-    expect(output).toMatch(/demo sign-in: .*sunli 孙丽 \(admin and recruiter\)/);
+    // Printed after the console URL, possibly in a later chunk of stdout.
+    await waitFor(/demo sign-in: .*sunli 孙丽 \(admin and recruiter\)/);
 
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { status: 'ok' }, wecom: { status: 'ok', mode: 'emulator', directory: { members: 21 } } });
