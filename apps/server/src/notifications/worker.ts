@@ -19,12 +19,33 @@ export interface WorkerDeps {
   notifier: Notifier | undefined;
   /** Tasks of the WeCom glue, run by the same worker. */
   extraTasks?: TaskList | undefined;
+  /** Jobs run at once by this process; default PAIRVIEW_WORKER_CONCURRENCY, else DEFAULT_WORKER_CONCURRENCY. */
   concurrency?: number;
   /** pino-style logger (fastify's app.log). */
   log?: { error(o: object, m: string): void; warn(o: object, m: string): void; info(o: object, m: string): void; debug(o: object, m: string): void };
 }
 
+/**
+ * A delivery job spends most of its time waiting: on WeCom's answer (tens of ms) and on PostgreSQL round trips.
+ * 8 jobs at once keep a process well below WeCom's 10,000/min per-API quota (§5) on a small machine while
+ * leaving the pool (10 connections) room for HTTP requests: jobs hold a connection only per statement.
+ * docs/benchmarks.md, "Pairview delivery pipeline", has the numbers.
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 8;
+
+/** PAIRVIEW_WORKER_CONCURRENCY (1-100), or the default when unset or empty. */
+export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.PAIRVIEW_WORKER_CONCURRENCY?.trim();
+  if (!raw) return DEFAULT_WORKER_CONCURRENCY;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new Error(`PAIRVIEW_WORKER_CONCURRENCY must be a whole number from 1 to 100 (jobs run at once per process), not "${raw}"`);
+  }
+  return value;
+}
+
 export async function startWorker(deps: WorkerDeps): Promise<Runner> {
+  const concurrency = deps.concurrency ?? workerConcurrency();
   await ensureDigestPlanned(deps.db, deps.clock, deps.timeZone);
   const log = deps.log;
   const logger = new Logger((scope) => (level, message, meta) => {
@@ -41,7 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
     events: recovery.events,
     pgPool: deps.pool,
     taskList: { ...deps.extraTasks, ...notificationTasks(deps), ...housekeepingTasks(deps) },
-    concurrency: deps.concurrency ?? 4,
+    concurrency,
     noHandleSignals: true, // main.ts owns shutdown
     // Jobs tied to an interview or to the company's time zone (the digest re-plans itself) Pairview plans itself;
     // only the hourly housekeeping runs on graphile-worker's cron.

@@ -64,19 +64,21 @@ export async function settle(
     updated_at: now,
     sent_at: final.status === 'sent' ? now : null,
   };
-  await db.transaction().execute(async (tx) => {
-    // No wait for the disk (see quota.ts): the delivery job's next commit is synchronous and flushes this too;
-    // lost only if PostgreSQL itself crashes first, and then the stored body is resent under duplicate check.
-    await sql`select set_config('synchronous_commit', 'off', true)`.execute(tx);
-    const creator = confirm
-      ? tx.with('confirmed', (qb) => qb.updateTable('wecom_member_sends').set({ sent_at: confirm.at }).where('id', '=', confirm.reservationId))
-      : tx;
-    await creator
-      .insertInto('wecom_deliveries')
-      .values({ outbox_id: outboxId, person_id: personId, wecom_userid: final.wecomUserId ?? null, message: null, created_at: now, ...values })
-      .onConflict((oc) => oc.columns(['outbox_id', 'person_id']).doUpdateSet(values))
-      .execute();
-  });
+  // One statement, so one round trip and its own transaction. It commits without waiting for the disk (see
+  // quota.ts): the delivery job's next commit is synchronous and flushes this too; lost only if PostgreSQL itself
+  // crashes first, and then the stored body is resent under duplicate check. set_config(…, true) lasts until the
+  // end of the statement's implicit transaction, its commit included.
+  let statement = db.with('async_commit', (qb) => qb.selectNoFrom(sql<string>`set_config('synchronous_commit', 'off', true)`.as('setting')));
+  if (confirm) {
+    statement = statement.with('confirmed', (qb) => qb.updateTable('wecom_member_sends').set({ sent_at: confirm.at }).where('id', '=', confirm.reservationId));
+  }
+  await statement
+    .insertInto('wecom_deliveries')
+    .values({ outbox_id: outboxId, person_id: personId, wecom_userid: final.wecomUserId ?? null, message: null, created_at: now, ...values })
+    .onConflict((oc) => oc.columns(['outbox_id', 'person_id']).doUpdateSet(values))
+    // Reading async_commit makes PostgreSQL evaluate it: a plain SELECT in WITH runs only as far as it is read.
+    .returning(sql<string>`(select setting from async_commit)`.as('synchronous_commit'))
+    .execute();
   return { personId, wecomUserId: final.wecomUserId ?? null, status: final.status, msgid: values.msgid, errcode: values.errcode, errmsg: values.errmsg };
 }
 

@@ -56,29 +56,33 @@ export async function reserveMemberSend(
   // the duplicate check. On a slow disk this halves the flushes a message waits for.
   await sql`select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtextextended(${`pairview:wecom-member:${member}`}, 0))`.execute(tx);
   const longest = Math.max(...windows.map((w) => w.windowMs));
-  // One round trip: forget sends older than every window, and for each window find its limit-th most recent
-  // send — while that one is inside the window, the window is full, and it frees when that send leaves it.
+  // One round trip: forget sends older than every window, find for each window its limit-th most recent send —
+  // while that one is inside the window, the window is full, and it frees when that send leaves it — and, when
+  // no window is full, take the unit. (The statement's snapshot is taken after the lock, so it sees every send.)
   const blocking = windows.map(
     ({ limit, windowMs }) => sql<Date | null>`(
       select sent_at from wecom_member_sends
       where wecom_userid = ${member} and sent_at > ${new Date(now.getTime() - windowMs - QUOTA_MARGIN_MS)}
       order by sent_at desc offset ${limit - 1} limit 1)`,
   );
-  const { rows } = await sql<{ blocking: (Date | string | null)[] }>`
+  const { rows } = await sql<{ blocking: (Date | string | null)[]; id: string | number | null }>`
     with pruned as (
       delete from wecom_member_sends where wecom_userid = ${member} and sent_at <= ${new Date(now.getTime() - longest - QUOTA_MARGIN_MS)}
+    ), windows as (
+      select array[${sql.join(blocking)}]::timestamptz[] as blocking
+    ), reserved as (
+      insert into wecom_member_sends (wecom_userid, sent_at, outbox_id)
+      select ${member}, ${now}, ${outboxId} from windows where array_remove(blocking, null) = '{}'
+      returning id
     )
-    select array[${sql.join(blocking)}]::timestamptz[] as blocking`.execute(tx);
-  for (const [i, at] of rows[0]!.blocking.entries()) {
+    select blocking, (select id from reserved) as id from windows`.execute(tx);
+  const { blocking: found, id } = rows[0]!;
+  if (id !== null) return { ok: true, id: String(id) };
+  for (const [i, at] of found.entries()) {
     if (at === null) continue;
     const { limit, windowMs } = windows[i]!;
     const until = new Date(new Date(at).getTime() + windowMs + QUOTA_MARGIN_MS);
     return { ok: false, until, reason: `member quota: ${member} has had ${limit} messages in ${windowMs / 60_000} min; waiting until ${until.toISOString()}` };
   }
-  const row = await tx
-    .insertInto('wecom_member_sends')
-    .values({ wecom_userid: member, sent_at: now, outbox_id: outboxId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { ok: true, id: String(row.id) };
+  throw new Error(`member quota: no unit reserved for ${member} although no window is full`);
 }
