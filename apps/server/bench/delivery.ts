@@ -6,7 +6,8 @@
  * outbox insert to the emulator accepting the message (p50/p99).
  *
  * Scenarios: a burst (N rows written at once, so latency includes queueing) at the default worker concurrency
- * (4) and at 16, and a steady stream (rows written one by one below capacity, so latency is the pipeline's own).
+ * (DEFAULT_WORKER_CONCURRENCY, 8), at 4 and at 16, and a steady stream (rows written one by one below capacity,
+ * so latency is the pipeline's own).
  * Members: 1,000, so no member's 30/min quota is the limit. The emulator runs as a process of its own (the
  * `wecom-emulator` CLI), as WeCom would, so its work does not count as the pipeline's. Needs PostgreSQL
  * (TEST_DATABASE_URL, DATABASE_URL, or 127.0.0.1:5432); each scenario runs in a fresh database.
@@ -21,7 +22,7 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/pool.ts';
 import { enqueueNotification } from '../src/notifications/outbox.ts';
-import { startWorker } from '../src/notifications/worker.ts';
+import { DEFAULT_WORKER_CONCURRENCY, startWorker } from '../src/notifications/worker.ts';
 import { createLinks } from '../src/wecom/deps.ts';
 import { createWeComNotifier } from '../src/wecom/outbound/index.ts';
 import { createMigratedDatabase } from '../test/database.ts';
@@ -190,9 +191,10 @@ async function runScenario(scenario: Scenario): Promise<DeliveryBenchRow> {
 }
 
 export const DEFAULT_SCENARIOS: readonly Scenario[] = [
-  { name: 'burst, default worker', messages: 600, concurrency: 4 },
+  { name: 'burst, default worker', messages: 600, concurrency: DEFAULT_WORKER_CONCURRENCY },
+  { name: 'burst, 4 jobs at once', messages: 600, concurrency: 4 },
   { name: 'burst, 16 jobs at once', messages: 1_200, concurrency: 16 },
-  { name: 'steady 40/s', messages: 400, concurrency: 4, perSecond: 40 },
+  { name: 'steady 40/s', messages: 400, concurrency: DEFAULT_WORKER_CONCURRENCY, perSecond: 40 },
 ];
 
 export async function benchDelivery(options: { print?: boolean; scenarios?: readonly Scenario[] } = {}): Promise<DeliveryBenchRow[]> {
@@ -202,8 +204,9 @@ export async function benchDelivery(options: { print?: boolean; scenarios?: read
   if (options.print ?? true) {
     console.log(`Notifications through outbox → graphile-worker → WeCom notifier → emulator (${EMULATOR_LATENCY_MS} ms per API call), one process`);
     console.table(rows);
-    // Each notification commits about six write transactions (job fetch and completion, the outbox row twice, the
-    // quota reservation with the message, the result): the disk's flush time bounds the rate on small machines.
+    // Each notification takes 12 round trips: 2 reads and 6 write transactions (job fetch and completion, the
+    // outbox row twice, the quota reservation with the message, the result — the last without waiting for the
+    // disk). The round trips and the disk's flush time bound the rate on small machines.
     console.log(`PostgreSQL write commit (fsync) on this machine: ${(await commitLatencyMs()).toFixed(1)} ms`);
   }
   return rows;
