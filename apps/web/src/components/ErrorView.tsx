@@ -2,6 +2,7 @@
  * How a failed load is shown. 401 sends the member to sign in (and back here after); 403 says "no access" and
  * nothing else; a network failure says so and offers to try again: no error is swallowed.
  */
+import { useCallback, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError, NetworkError, signInPath } from '../api/client.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -51,4 +52,41 @@ export function actionErrorText(error: unknown, t: ReturnType<typeof useI18n>['t
   if (error instanceof ApiError && error.status === 403) return t.errors.noAccessTitle;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The alert under a control whose action failed; nothing when it did not. */
+export function InlineError({ error }: { error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <p className="inline-error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+/**
+ * A control's API call: `busy` while it runs, its failure kept as text in the reader's language (actionErrorText)
+ * for <InlineError>. `run` resolves true when the call succeeded.
+ */
+export function useAction(): { busy: boolean; error: string | undefined; run(action: () => Promise<void>): Promise<boolean> } {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = useCallback(
+    async (action: () => Promise<void>) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await action();
+        return true;
+      } catch (e) {
+        setError(actionErrorText(e, t));
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [t],
+  );
+  return { busy, error, run };
 }

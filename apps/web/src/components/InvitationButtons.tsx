@@ -1,9 +1,8 @@
 /** Accept / Decline the invitation (POST /api/interviews/:id/response): the same answer the WeCom card gives. */
-import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { InvitationResponse } from '../api/types.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { actionErrorText } from './ErrorView.tsx';
+import { InlineError, useAction } from './ErrorView.tsx';
 import { ResponseBadge } from './badges.tsx';
 
 export function InvitationButtons({
@@ -16,20 +15,13 @@ export function InvitationButtons({
   onChanged(response: InvitationResponse): void;
 }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
 
-  async function answer(next: 'accepted' | 'declined') {
-    setBusy(true);
-    setError(undefined);
-    try {
+  function answer(next: 'accepted' | 'declined') {
+    return run(async () => {
       const result = await api<{ response: 'accepted' | 'declined' }>(`/api/interviews/${interviewId}/response`, { method: 'POST', body: { response: next } });
       onChanged(result.response);
-    } catch (e) {
-      setError(actionErrorText(e, t));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -45,11 +37,7 @@ export function InvitationButtons({
           {t.invitation.decline}
         </button>
       ) : null}
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError error={error} />
     </div>
   );
 }

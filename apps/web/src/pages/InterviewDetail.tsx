@@ -8,7 +8,7 @@ import { api } from '../api/client.ts';
 import { DECISIONS, type Decision, type InterviewDetail } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { CopyField } from '../components/CopyField.tsx';
-import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
+import { ErrorView, InlineError, useAction } from '../components/ErrorView.tsx';
 import { InvitationButtons } from '../components/InvitationButtons.tsx';
 import { DecisionBadge, FeedbackBadge, PhaseBadge, ResponseBadge, phaseOf } from '../components/badges.tsx';
 import { ScorecardsSection } from '../components/scorecards.tsx';
@@ -202,8 +202,7 @@ export function PanelTable({ interview }: { interview: InterviewDetail }) {
 
 function DecisionPanel({ interview, canDecide, onDecided }: { interview: InterviewDetail; canDecide: boolean; onDecided(): void }) {
   const { t, fmt } = useI18n();
-  const [busy, setBusy] = useState<Decision>();
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
   if (interview.decision) {
     return (
       <p className="decision-made">
@@ -214,17 +213,11 @@ function DecisionPanel({ interview, canDecide, onDecided }: { interview: Intervi
   if (!canDecide) return null;
   if (interview.status === 'cancelled') return <p className="muted">{t.detail.noDecisionCancelled}</p>;
 
-  async function decide(decision: Decision) {
-    setBusy(decision);
-    setError(undefined);
-    try {
+  function decide(decision: Decision) {
+    return run(async () => {
       await api(`/api/interviews/${interview.id}/decision`, { method: 'POST', body: { decision } });
       onDecided();
-    } catch (e) {
-      setError(actionErrorText(e, t));
-    } finally {
-      setBusy(undefined);
-    }
+    });
   }
 
   return (
@@ -232,16 +225,12 @@ function DecisionPanel({ interview, canDecide, onDecided }: { interview: Intervi
       <p className="muted">{interview.feedback.status === 'complete' ? t.detail.decideReady : t.detail.decideEarly}</p>
       <div className="decision-buttons">
         {DECISIONS.map((d) => (
-          <button key={d} type="button" className={`button decision-${d}`} disabled={busy !== undefined} onClick={() => decide(d)}>
+          <button key={d} type="button" className={`button decision-${d}`} disabled={busy} onClick={() => decide(d)}>
             {t.decision[d]}
           </button>
         ))}
       </div>
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError error={error} />
     </div>
   );
 }
@@ -250,17 +239,14 @@ function NewCandidateLink({ interviewId }: { interviewId: string }) {
   const { t } = useI18n();
   const [link, setLink] = useState<string>();
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string>();
+  const { error, run } = useAction();
 
-  async function replaceLink() {
-    setError(undefined);
-    try {
+  function replaceLink() {
+    return run(async () => {
       const result = await api<{ candidateLink: string }>(`/api/interviews/${interviewId}/candidate-link`, { method: 'POST' });
       setLink(result.candidateLink);
       setConfirming(false);
-    } catch (e) {
-      setError(actionErrorText(e, t));
-    }
+    });
   }
 
   return (
@@ -283,30 +269,19 @@ function NewCandidateLink({ interviewId }: { interviewId: string }) {
           {t.detail.newLink}
         </button>
       )}
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError error={error} />
     </div>
   );
 }
 
 function EndInterview({ interviewId, onEnded }: { interviewId: string; onEnded(): void }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  async function end() {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  function end() {
+    return run(async () => {
       await api(`/api/interviews/${interviewId}/end`, { method: 'POST' });
       onEnded();
-    } catch (e) {
-      setError(actionErrorText(e, t));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <div className="stack">
@@ -314,11 +289,7 @@ function EndInterview({ interviewId, onEnded }: { interviewId: string; onEnded()
       <button type="button" className="button" disabled={busy} onClick={end}>
         {t.detail.end}
       </button>
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError error={error} />
     </div>
   );
 }
@@ -327,24 +298,17 @@ function CancelInterview({ interview, onCancelled }: { interview: InterviewDetai
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  async function cancel() {
-    setBusy(true);
-    setError(undefined);
-    try {
+  function cancel() {
+    return run(async () => {
       onCancelled(
         await api<InterviewDetail>(`/api/interviews/${interview.id}/cancel`, {
           method: 'POST',
           body: { version: interview.version, reason: reason.trim() || null },
         }),
       );
-    } catch (e) {
-      setError(actionErrorText(e, t));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!open) {
@@ -368,11 +332,7 @@ function CancelInterview({ interview, onCancelled }: { interview: InterviewDetai
           {t.detail.keep}
         </button>
       </div>
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError error={error} />
     </div>
   );
 }
