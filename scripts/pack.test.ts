@@ -5,7 +5,7 @@
  * emulator through the installed SDK.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,17 @@ describe('packed packages, installed from their tarballs', () => {
     const result = JSON.parse(stdout) as { client: string; handler: string; entry: string };
     expect(result).toMatchObject({ client: 'function', handler: 'function' });
     expect(result.entry).toMatch(/node_modules\/@pairview\/wecom\/src\/index\.js$/);
+  });
+
+  it('ships declarations whose relative imports name .js files, as any TypeScript consumer resolves them', () => {
+    for (const pkg of ['wecom', 'wecom-emulator']) {
+      const dir = path.join(project, 'node_modules/@pairview', pkg, 'src');
+      const declarations = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
+      expect(declarations.length).toBeGreaterThan(10);
+      for (const file of declarations) {
+        expect(readFileSync(path.join(dir, file), 'utf8'), `${pkg}/src/${file}`).not.toMatch(/(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.ts['"]/);
+      }
+    }
   });
 
   it('starts the installed emulator and talks to it with the installed SDK (gettoken, message/send)', async () => {

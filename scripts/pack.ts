@@ -109,6 +109,21 @@ function emit(spec: PackageSpec, stage: string, staged: Map<string, { name: stri
   });
   execFileSync(process.execPath, [tsc, '-p', tsconfig], { cwd: root, stdio: 'inherit' });
   rmSync(tsconfig);
+  rewriteDeclarationImports(path.join(stage, 'src'));
+}
+
+/**
+ * TypeScript 7 rewrites `.ts` specifiers in the emitted JavaScript but leaves them in declaration files; a
+ * consumer's compiler (older ones especially) should see `./x.js`, which resolves to the `./x.d.ts` beside it.
+ */
+export function rewriteDeclarationImports(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const text = readFileSync(file, 'utf8');
+    const rewritten = text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
+    if (rewritten !== text) writeFileSync(file, rewritten);
+  }
 }
 
 /** The bin shims import `../src/….ts`; installed, they must import the emitted `.js`. */
