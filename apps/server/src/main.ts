@@ -115,7 +115,6 @@ async function main(): Promise<void> {
       await wecom.stop();
       await database.close();
     })();
-    embedded?.stopAfter(closing);
     try {
       await closing;
       await embedded?.stop();

