@@ -6,15 +6,12 @@
  *
  * Screenshots land in /tmp/web-*.png for a human to look at.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
 import { webApp } from '../../server/src/web/plugin.ts';
@@ -29,16 +26,9 @@ import {
 } from '../../server/test/helpers.ts';
 import { en } from '../src/i18n/en.ts';
 import { zh } from '../src/i18n/zh.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../test-support/chromium.ts';
+import { buildWebAppForTest } from './production-build.ts';
 
-const webRoot = fileURLToPath(new URL('..', import.meta.url));
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get update && apt-get install -y chromium` (CI installs it too)');
-  }
-}
 
 /** Monday 2030-01-07 10:00 in Shanghai; the interview is the next day 14:00–15:00 Shanghai time. */
 const T0 = new Date('2030-01-07T02:00:00.000Z');
@@ -77,16 +67,8 @@ async function shot(name: string, options: { fullPage?: boolean } = {}) {
 }
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'pairview-web-dist-'));
-  // The production build, as `npm run build` makes it (vitest sets NODE_ENV=test, which would bundle React's
-  // development build).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: webRoot, mode: 'production', logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  // The production build, as `npm run build` makes it.
+  distDir = await buildWebAppForTest('pairview-web-dist-');
 
   database = await createMigratedDatabase('pv_web');
   app = await buildTestApp(database, {
@@ -122,7 +104,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 860 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',

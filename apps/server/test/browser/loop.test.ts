@@ -14,20 +14,17 @@
  *
  * Screenshots land in /tmp/loop-*.png for a human to look at.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Runner } from 'graphile-worker';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { loadDemoDirectory } from '@pairview/wecom-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zh } from '../../../web/src/i18n/zh.ts';
+import { buildWebAppForTest } from '../../../web/test/production-build.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../../test-support/chromium.ts';
 import { buildApp } from '../../src/app.ts';
 import { systemClock } from '../../src/clock.ts';
 import { startWorker } from '../../src/notifications/worker.ts';
@@ -36,20 +33,10 @@ import { webApp } from '../../src/web/plugin.ts';
 import { DEMO_PEOPLE, startWeCom, withDevelopmentDefaults, type WeComIntegration } from '../../src/wecom/index.ts';
 import { createMigratedDatabase, testConfig, type MigratedTestDatabase } from '../helpers.ts';
 
-const webRoot = fileURLToPath(new URL('../../../web/', import.meta.url));
 const TIME_ZONE = 'Asia/Shanghai';
 const INTERVIEWER = 'chenjie'; // 陈杰, backend lead
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 /** WeCom's in-app browser names itself in the user agent; Pairview's sign-in picks the in-client OAuth for it. */
 const WECOM_USER_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36 wxwork/4.1.30 MicroMessenger/7.0.1 Language/zh';
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get update && apt-get install -y chromium` (CI installs it too)');
-  }
-}
 
 /** Tomorrow 14:00 in Shanghai, as the schedule form's datetime-local field wants it. */
 function tomorrowAtTwo(): string {
@@ -74,16 +61,8 @@ async function shot(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'pairview-loop-dist-'));
-  // The production build, as `npm start` makes it (vitest sets NODE_ENV=test, which would bundle React's
-  // development build).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: webRoot, mode: 'production', logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  // The production build, as `npm start` makes it.
+  distDir = await buildWebAppForTest('pairview-loop-dist-');
 
   database = await createMigratedDatabase('pv_loop');
   // Listen first (port 0), so Pairview's public URL — the emulator's callback URL and trusted domain — is known.

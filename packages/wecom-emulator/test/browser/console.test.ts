@@ -4,7 +4,6 @@
  * receiver (built with the SDK's callback handler) as template_card_event, and the app's update_button reply
  * greys the card out on the page. A screenshot lands in /tmp/console.png for a human to look at.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,18 +12,11 @@ import { join } from 'node:path';
 import { createCallbackHandler, createNodeMiddleware, type CallbackEventOf } from '@pairview/wecom/callback';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../../test-support/chromium.ts';
 import { startEmulator, type Emulator } from '../../src/index.ts';
 
 const credentials = { token: 'BrowserTestToken', encodingAESKey: 'Qm9yaXNCcm93c2VyVGVzdEtleTEyMzQ1Njc4OTAxMjM' };
 const corpId = 'wwbrowsertest0001';
-
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get update && apt-get install -y chromium` (CI installs it too)');
-  }
-}
 
 let emu: Emulator;
 let app: Server;
@@ -51,7 +43,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 900 },
   });
   page = context.pages()[0] ?? (await context.newPage());
