@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import { onPanel } from '../interviews/queries.ts';
 import { findRoomByToken } from '../rooms/links.ts';
 import { rolesOf, seesAllInterviews, type CandidatePrincipal, type MemberPrincipal, type Principal, type Role } from './principal.ts';
 import { SESSION_COOKIE, findSessionPerson } from './sessions.ts';
@@ -90,18 +91,7 @@ function interviewAccess(name: string, relations: readonly InterviewRelation[], 
         .where('interviews.id', '=', interviewId)
         .where((eb) =>
           eb.or([
-            ...(relations.includes('interviewer')
-              ? [
-                  eb.exists(
-                    eb
-                      .selectFrom('interview_interviewers as ii')
-                      .select('ii.person_id')
-                      .whereRef('ii.interview_id', '=', 'interviews.id')
-                      .where('ii.person_id', '=', personId)
-                      .where('ii.removed_at', 'is', null),
-                  ),
-                ]
-              : []),
+            ...(relations.includes('interviewer') ? [onPanel(eb, personId)] : []),
             ...(relations.includes('hiring_manager') ? [eb('interviews.hiring_manager_id', '=', personId)] : []),
             ...(relations.includes('recruiter') ? [eb('interviews.recruiter_id', '=', personId)] : []),
           ]),

@@ -2,10 +2,10 @@
  * Reading interviews: the list with feedback status (recruiters and admins: all; everyone else: the ones they
  * are on), and the detail with scorecards, where a panelist sees peers' scorecards only after submitting theirs.
  */
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import { seesAllInterviews, type MemberPrincipal } from '../auth/principal.ts';
 import type { Db } from '../db/pool.ts';
-import type { InterviewsTable, InterviewStatus } from '../db/schema.ts';
+import type { Database, InterviewsTable, InterviewStatus } from '../db/schema.ts';
 import { interviewNotFound } from './errors.ts';
 
 /** Where a page of the list ends: the last interview's start and id (the list's order is starts_at, then id). */
@@ -41,6 +41,18 @@ export const listCursor = {
   },
 };
 
+/** "On the panel" of the interview in scope: one of its interviewers, not removed. Access checks use it too. */
+export function onPanel(eb: ExpressionBuilder<Database, 'interviews'>, personId: string) {
+  return eb.exists(
+    eb
+      .selectFrom('interview_interviewers as ii')
+      .select('ii.person_id')
+      .whereRef('ii.interview_id', '=', 'interviews.id')
+      .where('ii.person_id', '=', personId)
+      .where('ii.removed_at', 'is', null),
+  );
+}
+
 function involving(db: Db, personId: string) {
   return db
     .selectFrom('interviews')
@@ -49,14 +61,7 @@ function involving(db: Db, personId: string) {
       eb.or([
         eb('interviews.recruiter_id', '=', personId),
         eb('interviews.hiring_manager_id', '=', personId),
-        eb.exists(
-          eb
-            .selectFrom('interview_interviewers as ii')
-            .select('ii.person_id')
-            .whereRef('ii.interview_id', '=', 'interviews.id')
-            .where('ii.person_id', '=', personId)
-            .where('ii.removed_at', 'is', null),
-        ),
+        onPanel(eb, personId),
       ]),
     );
 }
