@@ -53,6 +53,82 @@ CREATE TABLE public.candidates (
 COMMENT ON TABLE public.candidates IS 'A person outside the company who is interviewed; joins rooms by link only.';
 
 --
+-- Name: collab_documents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collab_documents (
+    name text NOT NULL,
+    interview_id uuid NOT NULL,
+    state bytea NOT NULL,
+    through_update_id bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT collab_documents_name_check CHECK ((name ~ '^(code|notes):[0-9a-f-]{36}(:[0-9a-f-]{36})?$'::text))
+);
+
+--
+-- Name: TABLE collab_documents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.collab_documents IS 'The merged Yjs state of one room document, written by the collaboration server.';
+
+--
+-- Name: collab_playbacks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collab_playbacks (
+    document text NOT NULL,
+    interview_id uuid NOT NULL,
+    through_update_id bigint NOT NULL,
+    timeline jsonb NOT NULL,
+    built_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE collab_playbacks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.collab_playbacks IS 'The replay timeline of one room document, built from collab_updates up to through_update_id.';
+
+--
+-- Name: collab_updates; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collab_updates (
+    id bigint NOT NULL,
+    document text NOT NULL,
+    interview_id uuid NOT NULL,
+    update bytea NOT NULL,
+    author_kind text NOT NULL,
+    person_id uuid,
+    author_name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT collab_updates_author_kind_check CHECK ((author_kind = ANY (ARRAY['member'::text, 'candidate'::text, 'system'::text])))
+);
+
+--
+-- Name: TABLE collab_updates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.collab_updates IS 'One edit (a Yjs update) of a room document, with its author and time: replayed by playback.';
+
+--
+-- Name: collab_updates_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.collab_updates_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: collab_updates_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.collab_updates_id_seq OWNED BY public.collab_updates.id;
+
+--
 -- Name: decisions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -138,6 +214,7 @@ CREATE TABLE public.interviews (
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    question_id uuid,
     CONSTRAINT interviews_check CHECK (((status = 'cancelled'::text) = (cancelled_at IS NOT NULL))),
     CONSTRAINT interviews_check1 CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT interviews_duration_minutes_check CHECK (((duration_minutes >= 5) AND (duration_minutes <= 480))),
@@ -225,6 +302,88 @@ CREATE TABLE public.people (
 COMMENT ON TABLE public.people IS 'A WeCom member known to Pairview (from the directory). Admins are configured, not stored.';
 
 --
+-- Name: questions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.questions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    title text NOT NULL,
+    statement text DEFAULT ''::text NOT NULL,
+    difficulty text DEFAULT 'medium'::text NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    starter_code jsonb DEFAULT '{}'::jsonb NOT NULL,
+    guidance text DEFAULT ''::text NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    archived_at timestamp with time zone,
+    CONSTRAINT questions_difficulty_check CHECK ((difficulty = ANY (ARRAY['easy'::text, 'medium'::text, 'hard'::text]))),
+    CONSTRAINT questions_guidance_check CHECK ((length(guidance) <= 20000)),
+    CONSTRAINT questions_starter_code_check CHECK ((jsonb_typeof(starter_code) = 'object'::text)),
+    CONSTRAINT questions_statement_check CHECK ((length(statement) <= 20000)),
+    CONSTRAINT questions_title_check CHECK (((length(title) >= 1) AND (length(title) <= 200)))
+);
+
+--
+-- Name: TABLE questions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.questions IS 'A question of the bank: statement, starter code per language, private guidance for interviewers.';
+
+--
+-- Name: room_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.room_runs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    interview_id uuid NOT NULL,
+    language text NOT NULL,
+    code text NOT NULL,
+    stdin text DEFAULT ''::text NOT NULL,
+    output text DEFAULT ''::text NOT NULL,
+    output_truncated boolean DEFAULT false NOT NULL,
+    exit_status text NOT NULL,
+    duration_ms integer NOT NULL,
+    author_kind text NOT NULL,
+    person_id uuid,
+    author_name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT room_runs_author_kind_check CHECK ((author_kind = ANY (ARRAY['member'::text, 'candidate'::text]))),
+    CONSTRAINT room_runs_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT room_runs_exit_status_check CHECK ((exit_status = ANY (ARRAY['ok'::text, 'error'::text, 'timeout'::text, 'output_limit'::text, 'unavailable'::text])))
+);
+
+--
+-- Name: TABLE room_runs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.room_runs IS 'One run of the pad''s code in a room: language, code, stdin, output, exit status and duration.';
+
+--
+-- Name: room_signals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.room_signals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    interview_id uuid NOT NULL,
+    kind text NOT NULL,
+    author_kind text NOT NULL,
+    person_id uuid,
+    author_name text NOT NULL,
+    chars integer,
+    duration_ms integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT room_signals_author_kind_check CHECK ((author_kind = ANY (ARRAY['member'::text, 'candidate'::text]))),
+    CONSTRAINT room_signals_kind_check CHECK ((kind = ANY (ARRAY['paste'::text, 'focus_lost'::text])))
+);
+
+--
+-- Name: TABLE room_signals; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.room_signals IS 'An integrity signal seen in a room (large paste, tab hidden): shown to the panel, never to the candidate.';
+
+--
 -- Name: rooms; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -236,7 +395,11 @@ CREATE TABLE public.rooms (
     ended_at timestamp with time zone,
     candidate_name text,
     candidate_joined_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    started_by uuid,
+    language text DEFAULT 'javascript'::text NOT NULL,
+    candidate_can_run boolean DEFAULT true NOT NULL
 );
 
 --
@@ -426,11 +589,38 @@ ALTER TABLE public.wecom_member_sends ALTER COLUMN id ADD GENERATED ALWAYS AS ID
 );
 
 --
+-- Name: collab_updates id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_updates ALTER COLUMN id SET DEFAULT nextval('public.collab_updates_id_seq'::regclass);
+
+--
 -- Name: candidates candidates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.candidates
     ADD CONSTRAINT candidates_pkey PRIMARY KEY (id);
+
+--
+-- Name: collab_documents collab_documents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_documents
+    ADD CONSTRAINT collab_documents_pkey PRIMARY KEY (name);
+
+--
+-- Name: collab_playbacks collab_playbacks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_playbacks
+    ADD CONSTRAINT collab_playbacks_pkey PRIMARY KEY (document);
+
+--
+-- Name: collab_updates collab_updates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_updates
+    ADD CONSTRAINT collab_updates_pkey PRIMARY KEY (id);
 
 --
 -- Name: decisions decisions_interview_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -508,6 +698,27 @@ ALTER TABLE ONLY public.people
 
 ALTER TABLE ONLY public.people
     ADD CONSTRAINT people_wecom_userid_key UNIQUE (wecom_userid);
+
+--
+-- Name: questions questions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.questions
+    ADD CONSTRAINT questions_pkey PRIMARY KEY (id);
+
+--
+-- Name: room_runs room_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_runs
+    ADD CONSTRAINT room_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: room_signals room_signals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_signals
+    ADD CONSTRAINT room_signals_pkey PRIMARY KEY (id);
 
 --
 -- Name: rooms rooms_candidate_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -594,6 +805,12 @@ ALTER TABLE ONLY public.wecom_member_sends
     ADD CONSTRAINT wecom_member_sends_pkey PRIMARY KEY (id);
 
 --
+-- Name: collab_updates_document; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX collab_updates_document ON public.collab_updates USING btree (document, id);
+
+--
 -- Name: inbound_callbacks_received; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -610,6 +827,12 @@ CREATE INDEX interview_interviewers_person ON public.interview_interviewers USIN
 --
 
 CREATE INDEX interviews_candidate ON public.interviews USING btree (candidate_id);
+
+--
+-- Name: interviews_question; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interviews_question ON public.interviews USING btree (question_id) WHERE (question_id IS NOT NULL);
 
 --
 -- Name: interviews_starts_at; Type: INDEX; Schema: public; Owner: -
@@ -640,6 +863,18 @@ CREATE INDEX outbox_recipients ON public.outbox USING gin (recipient_ids);
 --
 
 CREATE INDEX outbox_status_created ON public.outbox USING btree (status, created_at DESC);
+
+--
+-- Name: room_runs_interview; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX room_runs_interview ON public.room_runs USING btree (interview_id, created_at);
+
+--
+-- Name: room_signals_interview; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX room_signals_interview ON public.room_signals USING btree (interview_id, created_at);
 
 --
 -- Name: sessions_expires; Type: INDEX; Schema: public; Owner: -
@@ -676,6 +911,34 @@ CREATE INDEX wecom_deliveries_person ON public.wecom_deliveries USING btree (per
 --
 
 CREATE INDEX wecom_member_sends_member ON public.wecom_member_sends USING btree (wecom_userid, sent_at);
+
+--
+-- Name: collab_documents collab_documents_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_documents
+    ADD CONSTRAINT collab_documents_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: collab_playbacks collab_playbacks_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_playbacks
+    ADD CONSTRAINT collab_playbacks_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: collab_updates collab_updates_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_updates
+    ADD CONSTRAINT collab_updates_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: collab_updates collab_updates_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collab_updates
+    ADD CONSTRAINT collab_updates_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id);
 
 --
 -- Name: decisions decisions_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -720,6 +983,13 @@ ALTER TABLE ONLY public.interviews
     ADD CONSTRAINT interviews_hiring_manager_id_fkey FOREIGN KEY (hiring_manager_id) REFERENCES public.people(id);
 
 --
+-- Name: interviews interviews_question_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interviews
+    ADD CONSTRAINT interviews_question_id_fkey FOREIGN KEY (question_id) REFERENCES public.questions(id);
+
+--
 -- Name: interviews interviews_recruiter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -734,11 +1004,53 @@ ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE SET NULL;
 
 --
+-- Name: questions questions_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.questions
+    ADD CONSTRAINT questions_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.people(id);
+
+--
+-- Name: room_runs room_runs_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_runs
+    ADD CONSTRAINT room_runs_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: room_runs room_runs_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_runs
+    ADD CONSTRAINT room_runs_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id);
+
+--
+-- Name: room_signals room_signals_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_signals
+    ADD CONSTRAINT room_signals_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: room_signals room_signals_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_signals
+    ADD CONSTRAINT room_signals_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id);
+
+--
 -- Name: rooms rooms_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.rooms
     ADD CONSTRAINT rooms_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: rooms rooms_started_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.rooms
+    ADD CONSTRAINT rooms_started_by_fkey FOREIGN KEY (started_by) REFERENCES public.people(id);
 
 --
 -- Name: scorecards scorecards_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -55,6 +55,7 @@ export interface InterviewsTable {
   cancelled_at: Timestamp | null;
   cancel_reason: string | null;
   completed_at: Timestamp | null;
+  question_id: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -76,6 +77,86 @@ export interface RoomsTable {
   ended_at: Timestamp | null;
   candidate_name: string | null;
   candidate_joined_at: Timestamp | null;
+  started_at: Timestamp | null;
+  started_by: string | null;
+  language: ColumnType<string, string | undefined, string>;
+  candidate_can_run: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultedTimestamp;
+}
+
+export type Difficulty = 'easy' | 'medium' | 'hard';
+
+export interface QuestionsTable {
+  id: Generated<string>;
+  title: string;
+  statement: ColumnType<string, string | undefined, string>;
+  difficulty: ColumnType<Difficulty, Difficulty | undefined, Difficulty>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** { language id: starter code } */
+  starter_code: ColumnType<Record<string, string>, string | undefined, string>;
+  guidance: ColumnType<string, string | undefined, string>;
+  created_by: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  archived_at: Timestamp | null;
+}
+
+export type AuthorKind = 'member' | 'candidate';
+export type RunExitStatus = 'ok' | 'error' | 'timeout' | 'output_limit' | 'unavailable';
+export type SignalKind = 'paste' | 'focus_lost';
+
+export interface CollabDocumentsTable {
+  name: string;
+  interview_id: string;
+  state: Buffer;
+  through_update_id: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CollabUpdatesTable {
+  id: ColumnType<string, never, never>;
+  document: string;
+  interview_id: string;
+  update: Buffer;
+  author_kind: AuthorKind | 'system';
+  person_id: string | null;
+  author_name: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface CollabPlaybacksTable {
+  document: string;
+  interview_id: string;
+  through_update_id: ColumnType<string, string | number | bigint, string | number | bigint>;
+  timeline: ColumnType<unknown, string, string>;
+  built_at: DefaultedTimestamp;
+}
+
+export interface RoomRunsTable {
+  id: Generated<string>;
+  interview_id: string;
+  language: string;
+  code: string;
+  stdin: ColumnType<string, string | undefined, string>;
+  output: ColumnType<string, string | undefined, string>;
+  output_truncated: ColumnType<boolean, boolean | undefined, boolean>;
+  exit_status: RunExitStatus;
+  duration_ms: number;
+  author_kind: AuthorKind;
+  person_id: string | null;
+  author_name: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface RoomSignalsTable {
+  id: Generated<string>;
+  interview_id: string;
+  kind: SignalKind;
+  author_kind: AuthorKind;
+  person_id: string | null;
+  author_name: string;
+  chars: number | null;
+  duration_ms: number | null;
   created_at: DefaultedTimestamp;
 }
 
@@ -155,4 +236,10 @@ export interface Database {
   inbound_callbacks: InboundCallbacksTable;
   sessions: SessionsTable;
   oauth_states: OAuthStatesTable;
+  questions: QuestionsTable;
+  collab_documents: CollabDocumentsTable;
+  collab_updates: CollabUpdatesTable;
+  collab_playbacks: CollabPlaybacksTable;
+  room_runs: RoomRunsTable;
+  room_signals: RoomSignalsTable;
 }
