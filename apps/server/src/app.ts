@@ -16,6 +16,8 @@ import { registerRoutes, type AnyRoute } from './http/route.ts';
 import { interviewRoutes } from './interviews/routes.ts';
 import { messageRoutes } from './notifications/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { questionRoutes } from './questions/routes.ts';
+import type { CollabServer } from './rooms/collab/server.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
@@ -40,6 +42,8 @@ export interface AppContext {
   clock: Clock;
   /** Signs the session cookie. */
   sessionSecret: string;
+  /** The collaboration server, when this process runs one (main.ts does; most tests do not). */
+  collab: Pick<CollabServer, 'switchStarterCode'> | undefined;
 }
 
 /** Routes added by the WeCom glue (OAuth sign-in, /wecom/callback): plain fastify routes with `config.policy`. */
@@ -55,6 +59,8 @@ export interface AppDeps {
   /** WeCom connection status for /healthz; the WeCom glue provides it. */
   wecomStatus?: () => Promise<WeComStatus>;
   plugins?: readonly AppPlugin[];
+  /** The interview rooms' collaboration server: its socket is served on this app's port (main.ts attaches it). */
+  collab?: Pick<CollabServer, 'switchStarterCode'>;
   /** Log level for fastify's pino logger; omitted: no logging (tests). */
   logLevel?: string;
 }
@@ -85,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pool: deps.pool,
     clock: deps.clock ?? systemClock,
     sessionSecret,
+    collab: deps.collab,
   };
 
   const logger: FastifyServerOptions['logger'] = deps.logLevel
@@ -137,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     interviewRoutes(context),
     scorecardRoutes(context),
     roomRoutes(context),
+    questionRoutes(context),
     messageRoutes(context),
   ];
   for (const set of routeSets) registerRoutes(app, set);

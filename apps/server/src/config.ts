@@ -46,6 +46,8 @@ export interface Config {
   /** Development mode (no WECOM_*): where the in-process WeCom emulator listens (PAIRVIEW_EMULATOR_PORT, default 4100). */
   emulatorPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Several Pairview processes share the interview rooms through this Redis (REDIS_URL); undefined: one process. */
+  redisUrl: URL | undefined;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +190,15 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
   }
 
+  const rawRedisUrl = read(env, 'REDIS_URL');
+  let redisUrl: URL | undefined;
+  if (rawRedisUrl !== undefined) {
+    redisUrl = URL.canParse(rawRedisUrl) ? new URL(rawRedisUrl) : undefined;
+    if (redisUrl?.protocol !== 'redis:') {
+      throw new ConfigError('REDIS_URL must be a Redis URL such as redis://127.0.0.1:6379 (or unset: one process serves the rooms)');
+    }
+  }
+
   return {
     port,
     host,
@@ -205,5 +216,6 @@ export function loadConfig(env: Env = process.env): Config {
     wecom: wecomApp(env),
     emulatorPort: integer(env, 'PAIRVIEW_EMULATOR_PORT', 4100, 0, 65535),
     logLevel: logLevel as Config['logLevel'],
+    redisUrl,
   };
 }

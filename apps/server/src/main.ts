@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fastifyCookie } from '@fastify/cookie';
 import { buildApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, repositoryRoot } from './config.ts';
@@ -13,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/pool.ts';
 import { startWorker } from './notifications/worker.ts';
+import { startCollab } from './rooms/collab/server.ts';
 import { webApp } from './web/plugin.ts';
 import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 
@@ -69,12 +71,24 @@ async function main(): Promise<void> {
     say.warn('SESSION_SECRET is not set: using a random one, so sessions end when this process stops');
   }
 
+  const secret = sessionSecret;
+  const collab = await startCollab({
+    db: database.db,
+    pool: database.pool,
+    clock,
+    config,
+    cookies: { parseCookie: (header) => fastifyCookie.parse(header), unsignCookie: (raw) => fastifyCookie.unsign(raw, secret) },
+    log: say,
+  });
+  if (config.redisUrl) say.info(`interview rooms: shared with other processes through Redis at ${config.redisUrl.host}`);
+
   const app = await buildApp({
     config,
     db: database.db,
     pool: database.pool,
     clock,
     sessionSecret,
+    collab,
     logLevel: config.logLevel,
     wecomStatus: () => wecom.status(),
     // The web app last: its catch-all page route must not shadow the WeCom routes.
@@ -91,6 +105,8 @@ async function main(): Promise<void> {
     log: app.log,
   });
 
+  // The rooms' collaboration socket (/collab/<interview>) on the same port as the app.
+  app.server.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -110,6 +126,7 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     const closing = (async () => {
+      await collab.close(); // close the room sockets (clients reconnect to the next process), store every pad
       await app.close(); // stop taking requests, finish the ones in flight
       await worker.stop(); // let running jobs finish; queued ones wait in PostgreSQL
       await wecom.stop();

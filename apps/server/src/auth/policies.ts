@@ -32,10 +32,21 @@ function param(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function member(request: FastifyRequest, { db, clock, config }: AuthContext): Promise<MemberPrincipal> {
-  const raw = request.cookies[SESSION_COOKIE];
+async function member(request: FastifyRequest, context: AuthContext): Promise<MemberPrincipal> {
+  return memberFromSessionCookie(request.cookies[SESSION_COOKIE], (raw) => request.unsignCookie(raw), context);
+}
+
+/**
+ * The member whose signed session cookie this is (HTTP requests, and the collaboration socket's upgrade request,
+ * which carries the same cookie), or 401.
+ */
+export async function memberFromSessionCookie(
+  raw: string | undefined,
+  unsign: (raw: string) => { valid: boolean; value: string | null },
+  { db, clock, config }: AuthContext,
+): Promise<MemberPrincipal> {
   if (!raw) throw new UnauthenticatedError();
-  const unsigned = request.unsignCookie(raw);
+  const unsigned = unsign(raw);
   if (!unsigned.valid || !unsigned.value) {
     throw new UnauthenticatedError({ code: 'session_invalid', en: 'Your session is not valid any more: sign in again', zh: '你的登录已失效，请重新登录。' });
   }
@@ -81,33 +92,48 @@ function interviewAccess(name: string, relations: readonly InterviewRelation[], 
     name,
     async authorize(request, context) {
       const principal = await member(request, context);
-      if (staffRoles.some((role) => principal.roles.has(role))) return principal;
-      const interviewId = param(request, 'id');
-      if (!interviewId || !UUID.test(interviewId)) throw new ForbiddenError();
-      const personId = principal.person.id;
-      const related = await context.db
-        .selectFrom('interviews')
-        .select('interviews.id')
-        .where('interviews.id', '=', interviewId)
-        .where((eb) =>
-          eb.or([
-            ...(relations.includes('interviewer') ? [onPanel(eb, personId)] : []),
-            ...(relations.includes('hiring_manager') ? [eb('interviews.hiring_manager_id', '=', personId)] : []),
-            ...(relations.includes('recruiter') ? [eb('interviews.recruiter_id', '=', personId)] : []),
-          ]),
-        )
-        .executeTakeFirst();
-      if (!related) throw new ForbiddenError();
+      if (!(await relatedToInterview(context.db, principal, param(request, 'id'), relations, staffRoles))) throw new ForbiddenError();
       return principal;
     },
   };
 }
 
+/** Whether `principal` holds one of `staffRoles`, or is related to the interview in one of `relations`. */
+async function relatedToInterview(
+  db: Db,
+  principal: MemberPrincipal,
+  interviewId: string | undefined,
+  relations: readonly InterviewRelation[],
+  staffRoles: readonly Role[],
+): Promise<boolean> {
+  if (staffRoles.some((role) => principal.roles.has(role))) return true;
+  if (!interviewId || !UUID.test(interviewId)) return false;
+  const personId = principal.person.id;
+  const related = await db
+    .selectFrom('interviews')
+    .select('interviews.id')
+    .where('interviews.id', '=', interviewId)
+    .where((eb) =>
+      eb.or([
+        ...(relations.includes('interviewer') ? [onPanel(eb, personId)] : []),
+        ...(relations.includes('hiring_manager') ? [eb('interviews.hiring_manager_id', '=', personId)] : []),
+        ...(relations.includes('recruiter') ? [eb('interviews.recruiter_id', '=', personId)] : []),
+      ]),
+    )
+    .executeTakeFirst();
+  return related !== undefined;
+}
+
+/** The interview-participant rule (below) as a question, for the collaboration socket, which has no route. */
+export function isInterviewParticipant(db: Db, principal: MemberPrincipal, interviewId: string): Promise<boolean> {
+  return relatedToInterview(db, principal, interviewId, PARTICIPANT_RELATIONS, PARTICIPANT_STAFF);
+}
+
+const PARTICIPANT_RELATIONS: readonly InterviewRelation[] = ['interviewer', 'hiring_manager', 'recruiter'];
+const PARTICIPANT_STAFF: readonly Role[] = ['recruiter', 'admin'];
+
 /** Reading an interview: its panel, hiring manager and recruiter; recruiters and admins see all. */
-export const interviewParticipant = interviewAccess('interview-participant', ['interviewer', 'hiring_manager', 'recruiter'], [
-  'recruiter',
-  'admin',
-]);
+export const interviewParticipant = interviewAccess('interview-participant', PARTICIPANT_RELATIONS, PARTICIPANT_STAFF);
 
 /** Acting as a member of the panel (answer the invitation, submit a scorecard): only the panel itself. */
 export const interviewPanelist = interviewAccess('interview-panelist', ['interviewer'], []);

@@ -73,8 +73,14 @@ export async function planInterviewJobs(
     runAt: new Date(start + CANDIDATE_LATE_AFTER_MS),
     jobKey: interviewJobKey('candidate_late', interview.id),
   });
-  await addJob(tx, 'feedback_chaser', { ...payload, round: 1 }, {
-    runAt: new Date(end + FEEDBACK_FIRST_AFTER_END_MS),
+  await planFeedbackChaser(tx, interview, new Date(end));
+}
+
+/** The first feedback chaser, an hour after `endedAt` (the planned end, or the real one when the room ends). */
+export async function planFeedbackChaser(tx: Transaction<Database>, interview: { id: string; startsAt: Date }, endedAt: Date): Promise<void> {
+  const payload: InterviewJobPayload = { interviewId: interview.id, startsAt: interview.startsAt.toISOString(), round: 1 };
+  await addJob(tx, 'feedback_chaser', payload, {
+    runAt: new Date(endedAt.getTime() + FEEDBACK_FIRST_AFTER_END_MS),
     jobKey: interviewJobKey('feedback_chaser', interview.id),
   });
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { Database } from '../db/schema.ts';
 import { hashToken, looksLikeToken, newToken } from '../auth/tokens.ts';
+import { announceRoomChange } from './events.ts';
 
 /** How long after the planned end a link still opens the room (interviews overrun). */
 export const LINK_GRACE_MS = 2 * 3600_000;
@@ -37,14 +38,19 @@ export async function createRoom(tx: Transaction<Database>, interview: { id: str
 /** A new link for the room; the previous one stops working. */
 export async function replaceRoomLink(db: Db, interviewId: string): Promise<string | undefined> {
   const token = newToken();
-  const row = await db
-    .updateTable('rooms')
-    .set({ candidate_token_hash: hashToken(token) })
-    .where('interview_id', '=', interviewId)
-    .where('ended_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row ? token : undefined;
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('rooms')
+      .set({ candidate_token_hash: hashToken(token) })
+      .where('interview_id', '=', interviewId)
+      .where('ended_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    // A candidate still in the room on the old link is disconnected.
+    await announceRoomChange(tx, interviewId);
+    return token;
+  });
 }
 
 /** The live room a token opens, or undefined (wrong, ended, cancelled or expired). */

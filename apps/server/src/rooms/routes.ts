@@ -1,10 +1,54 @@
+/**
+ * The room over HTTP: what the room pages load (the live part comes over the collaboration socket, collab/), and
+ * every change made in a room — start, settings, runs, integrity signals — as a route with its access policy, for
+ * members by session and for the candidate by the link.
+ */
 import { z } from 'zod';
 import type { AppContext } from '../app.ts';
-import { anyRole, candidateLink, requireCandidate } from '../auth/policies.ts';
+import { anyRole, candidateLink, interviewParticipant, interviewRunner, requireCandidate, requireMember } from '../auth/policies.ts';
 import { NotFoundError } from '../errors.ts';
 import { route, uuid } from '../http/route.ts';
+import { candidateQuestion, roomQuestion } from '../questions/room.ts';
+import { colorFor } from './collab/people.ts';
+import { LANGUAGE_IDS } from './languages.ts';
 import { candidateLinkUrl, replaceRoomLink } from './links.ts';
-import { candidateJoin, candidateRoomView } from './service.ts';
+import {
+  candidateActor,
+  candidateJoin,
+  candidateRoomView,
+  listRuns,
+  memberActor,
+  recordRun,
+  recordSignal,
+  startRoom,
+  updateRoomSettings,
+  type RoomActor,
+} from './service.ts';
+import { loadRoomState, loadSignals } from './state.ts';
+
+const languageSchema = z.enum(LANGUAGE_IDS);
+
+const runSchema = z.object({
+  id: z.uuid(),
+  language: z.string(),
+  status: z.enum(['ok', 'error', 'timeout', 'output_limit', 'unavailable']),
+  output: z.string(),
+  truncated: z.boolean(),
+  durationMs: z.number().int(),
+  authorKind: z.enum(['member', 'candidate']),
+  authorName: z.string(),
+  at: z.string(),
+});
+
+const roomStateSchema = z.object({
+  phase: z.enum(['waiting', 'live', 'ended']),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  cancelled: z.boolean(),
+  language: z.string(),
+  candidateCanRun: z.boolean(),
+  lastRun: runSchema.nullable(),
+});
 
 export const candidateRoomSchema = z.object({
   position: z.string(),
@@ -13,10 +57,34 @@ export const candidateRoomSchema = z.object({
   candidateName: z.string(),
   joinedAt: z.date().nullable(),
   interviewers: z.array(z.object({ name: z.string() })),
+  interviewId: z.uuid(),
+  state: roomStateSchema,
+  question: z.object({ title: z.string(), statement: z.string() }).nullable(),
 });
 
+/** Output as the runner cut it (64 KiB) with room for a closing line; code and stdin as a pad holds them. */
+const runBody = z.object({
+  language: languageSchema,
+  code: z.string().max(200_000),
+  stdin: z.string().max(65_536).default(''),
+  output: z.string().max(70_000),
+  truncated: z.boolean().default(false),
+  status: z.enum(['ok', 'error', 'timeout', 'output_limit']),
+  durationMs: z.number().int().min(0).max(600_000),
+});
+
+const idParams = z.object({ id: uuid });
+
 export function roomRoutes(context: AppContext) {
-  const { db, clock, config } = context;
+  const { db, clock, config, collab } = context;
+
+  /** The new language for everyone; an untouched pad gets the new language's starter code. */
+  async function switchLanguage(interviewId: string, language: z.infer<typeof languageSchema>, actor: RoomActor) {
+    const { previousLanguage } = await updateRoomSettings(db, interviewId, { language });
+    if (previousLanguage !== language) await collab?.switchStarterCode(interviewId, previousLanguage, language, actor);
+    return { language };
+  }
+
   return [
     route({
       method: 'GET',
@@ -24,8 +92,136 @@ export function roomRoutes(context: AppContext) {
       summary: 'Room page data for the candidate holding the link (its own room only; dead links get 403)',
       policy: candidateLink,
       response: candidateRoomSchema,
-      async handler({ principal }) {
-        return candidateRoomView(db, requireCandidate(principal).room);
+      async handler({ principal, reply }) {
+        const { room } = requireCandidate(principal);
+        const question = await roomQuestion(db, room.interview_id);
+        reply.header('cache-control', 'no-store');
+        return {
+          ...(await candidateRoomView(db, room)),
+          interviewId: room.interview_id,
+          state: (await loadRoomState(db, room.interview_id))!,
+          question: question ? pick(candidateQuestion(question), ['title', 'statement']) : null,
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/room-links/:token/language',
+      summary: "The candidate switches the pad's language (while the interview runs)",
+      policy: candidateLink,
+      body: z.object({ language: languageSchema }),
+      response: z.object({ language: languageSchema }),
+      async handler({ principal, body }) {
+        const { room } = requireCandidate(principal);
+        return switchLanguage(room.interview_id, body.language, await candidateActor(db, room));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/room-links/:token/runs',
+      summary: "The candidate's run and its output, shown to everyone in the room (refused when running is off)",
+      policy: candidateLink,
+      body: runBody,
+      status: 201,
+      response: runSchema,
+      async handler({ principal, body }) {
+        const { room } = requireCandidate(principal);
+        return recordRun(db, clock, room.interview_id, await candidateActor(db, room), body);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/room-links/:token/signals',
+      summary: "An integrity signal from the candidate's page: a large paste, or the tab hidden for a while",
+      policy: candidateLink,
+      body: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('paste'), chars: z.number().int().min(1).max(10_000_000) }),
+        z.object({ kind: z.literal('focus_lost'), durationMs: z.number().int().min(0).max(24 * 3600_000) }),
+      ]),
+      status: 201,
+      response: z.object({ ok: z.literal(true) }),
+      async handler({ principal, body }) {
+        const { room } = requireCandidate(principal);
+        await recordSignal(db, clock, room.interview_id, await candidateActor(db, room), body);
+        return { ok: true as const };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/interviews/:id/room',
+      summary: 'The room for the panel: its state, the question with the guidance, the runs, the integrity signals',
+      policy: interviewParticipant,
+      params: idParams,
+      response: z.object({
+        interviewId: z.uuid(),
+        state: roomStateSchema,
+        me: z.object({ personId: z.uuid(), name: z.string(), color: z.string() }),
+        question: z
+          .object({ id: z.uuid(), title: z.string(), statement: z.string(), difficulty: z.string(), tags: z.array(z.string()), guidance: z.string() })
+          .nullable(),
+        runs: z.array(runSchema),
+        signals: z.array(
+          z.object({ id: z.uuid(), kind: z.enum(['paste', 'focus_lost']), authorName: z.string(), chars: z.number().nullable(), durationMs: z.number().nullable(), at: z.string() }),
+        ),
+      }),
+      async handler({ params, principal, reply }) {
+        const member = requireMember(principal);
+        const state = await loadRoomState(db, params.id);
+        if (!state) throw new NotFoundError({ code: 'room_not_found', en: `Interview ${params.id} has no room`, zh: '这场面试没有面试间。' });
+        const question = await roomQuestion(db, params.id);
+        reply.header('cache-control', 'no-store');
+        return {
+          interviewId: params.id,
+          state,
+          me: { personId: member.person.id, name: member.person.name, color: colorFor('member', member.person.id) },
+          question: question ? pick(question, ['id', 'title', 'statement', 'difficulty', 'tags', 'guidance']) : null,
+          runs: await listRuns(db, params.id),
+          signals: await loadSignals(db, params.id),
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/interviews/:id/room/start',
+      summary: '"Start interview": the candidate leaves the lobby and the timer starts (its interviewers, recruiters)',
+      policy: interviewRunner,
+      params: idParams,
+      response: z.object({ startedAt: z.date() }),
+      async handler({ params, principal }) {
+        return startRoom(db, clock, params.id, requireMember(principal));
+      },
+    }),
+    route({
+      method: 'PATCH',
+      url: '/api/interviews/:id/room',
+      summary: "The pad's language, and whether the candidate may run code (its interviewers, recruiters)",
+      policy: interviewRunner,
+      params: idParams,
+      body: z
+        .object({ language: languageSchema.optional(), candidateCanRun: z.boolean().optional() })
+        .refine((b) => b.language !== undefined || b.candidateCanRun !== undefined, {
+          params: { code: 'nothing_to_change', en: 'Send language or candidateCanRun (or both)', zh: '请提供 language 或 candidateCanRun。' },
+        }),
+      response: z.object({ language: languageSchema, candidateCanRun: z.boolean() }),
+      async handler({ params, principal, body }) {
+        const actor = memberActor(requireMember(principal));
+        if (body.candidateCanRun !== undefined) await updateRoomSettings(db, params.id, { candidateCanRun: body.candidateCanRun });
+        if (body.language !== undefined) await switchLanguage(params.id, body.language, actor);
+        const state = (await loadRoomState(db, params.id))!;
+        return { language: state.language as z.infer<typeof languageSchema>, candidateCanRun: state.candidateCanRun };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/interviews/:id/room/runs',
+      summary: "A member's run and its output, shown to everyone in the room",
+      policy: interviewParticipant,
+      params: idParams,
+      body: runBody,
+      status: 201,
+      response: runSchema,
+      async handler({ params, principal, body }) {
+        return recordRun(db, clock, params.id, memberActor(requireMember(principal)), body);
       },
     }),
     route({
@@ -60,4 +256,8 @@ export function roomRoutes(context: AppContext) {
       },
     }),
   ];
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
 }

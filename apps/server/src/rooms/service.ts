@@ -1,9 +1,18 @@
-/** What a candidate's link opens: the room page data, and joining it (interviewers hear about the first join). */
-import type { Selectable } from 'kysely';
+/**
+ * What a candidate's link opens (the room page data, and joining it: interviewers hear about the first join), and
+ * what happens in the room: the start, its settings, runs and integrity signals. Each change announces itself
+ * (events.ts) so every open room page sees it at once.
+ */
+import type { Selectable, Transaction } from 'kysely';
+import type { MemberPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
-import type { RoomsTable } from '../db/schema.ts';
+import type { AuthorKind, Database, RoomsTable, RunExitStatus, SignalKind } from '../db/schema.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
+import { announceRoomChange } from './events.ts';
+import type { LanguageId } from './languages.ts';
+import { runView, type RunView } from './state.ts';
 
 type Room = Selectable<RoomsTable>;
 
@@ -57,5 +66,180 @@ export async function candidateJoin(db: Db, clock: Clock, room: Room, name: stri
       .execute();
     await enqueueNotification(tx, { kind: 'candidate_joined', interviewId: room.interview_id, recipients: panel.map((p) => p.person_id) });
     return { firstJoin: true };
+  });
+}
+
+/** The author of a room action: a signed-in member, or the candidate (by the name they entered). */
+export interface RoomActor {
+  kind: AuthorKind;
+  personId: string | null;
+  name: string;
+}
+
+export function memberActor(member: MemberPrincipal): RoomActor {
+  return { kind: 'member', personId: member.person.id, name: member.person.name };
+}
+
+export async function candidateActor(db: Db, room: Room): Promise<RoomActor> {
+  if (room.candidate_name) return { kind: 'candidate', personId: null, name: room.candidate_name };
+  const row = await db
+    .selectFrom('interviews')
+    .innerJoin('candidates', 'candidates.id', 'interviews.candidate_id')
+    .select('candidates.name')
+    .where('interviews.id', '=', room.interview_id)
+    .executeTakeFirstOrThrow();
+  return { kind: 'candidate', personId: null, name: row.name };
+}
+
+/** Locks the room row (and reads the interview's status) for a change. */
+async function lockRoom(tx: Transaction<Database>, interviewId: string) {
+  const room = await tx
+    .selectFrom('rooms')
+    .innerJoin('interviews', 'interviews.id', 'rooms.interview_id')
+    .selectAll('rooms')
+    .select('interviews.status')
+    .where('rooms.interview_id', '=', interviewId)
+    .forUpdate('rooms')
+    .executeTakeFirst();
+  if (!room) throw roomNotOpen(interviewId);
+  if (room.ended_at !== null || room.status !== 'scheduled') throw roomEnded();
+  return room;
+}
+
+/** "Start interview": the candidate leaves the lobby, the timer starts. Starting twice changes nothing. */
+export async function startRoom(db: Db, clock: Clock, interviewId: string, by: MemberPrincipal): Promise<{ startedAt: Date }> {
+  return db.transaction().execute(async (tx) => {
+    const room = await lockRoom(tx, interviewId);
+    if (room.started_at) return { startedAt: room.started_at };
+    const now = clock.now();
+    await tx.updateTable('rooms').set({ started_at: now, started_by: by.person.id }).where('id', '=', room.id).execute();
+    await announceRoomChange(tx, interviewId);
+    return { startedAt: now };
+  });
+}
+
+export interface RoomSettings {
+  language?: LanguageId | undefined;
+  candidateCanRun?: boolean | undefined;
+}
+
+/** Changes the pad's language or the candidate's run switch; returns the language before the change. */
+export async function updateRoomSettings(db: Db, interviewId: string, settings: RoomSettings): Promise<{ previousLanguage: string; language: string }> {
+  return db.transaction().execute(async (tx) => {
+    const room = await lockRoom(tx, interviewId);
+    const language = settings.language ?? room.language;
+    await tx
+      .updateTable('rooms')
+      .set({ language, candidate_can_run: settings.candidateCanRun ?? room.candidate_can_run })
+      .where('id', '=', room.id)
+      .execute();
+    await announceRoomChange(tx, interviewId);
+    return { previousLanguage: room.language, language };
+  });
+}
+
+export interface RunRecord {
+  language: LanguageId;
+  code: string;
+  stdin: string;
+  output: string;
+  truncated: boolean;
+  status: RunExitStatus;
+  durationMs: number;
+}
+
+/**
+ * A run's result, as the person who ran it saw it: stored, and shown to everyone in the room. Only while the
+ * interview runs; the candidate only while the interviewers let them run code.
+ */
+export async function recordRun(db: Db, clock: Clock, interviewId: string, actor: RoomActor, run: RunRecord): Promise<RunView> {
+  return db.transaction().execute(async (tx) => {
+    const room = await lockRoom(tx, interviewId);
+    if (!room.started_at) throw roomNotStarted();
+    if (actor.kind === 'candidate' && !room.candidate_can_run) {
+      throw new ForbiddenError({
+        code: 'running_disabled',
+        en: 'The interviewers have switched running code off for now',
+        zh: '面试官暂时关闭了运行代码。',
+      });
+    }
+    const row = await tx
+      .insertInto('room_runs')
+      .values({
+        interview_id: interviewId,
+        language: run.language,
+        code: run.code,
+        stdin: run.stdin,
+        output: run.output,
+        output_truncated: run.truncated,
+        exit_status: run.status,
+        duration_ms: run.durationMs,
+        author_kind: actor.kind,
+        person_id: actor.personId,
+        author_name: actor.name,
+        created_at: clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await announceRoomChange(tx, interviewId);
+    return runView(row);
+  });
+}
+
+export interface SignalRecord {
+  kind: SignalKind;
+  chars?: number | undefined;
+  durationMs?: number | undefined;
+}
+
+/** An integrity signal from the candidate's page (a large paste, the tab hidden): kept and shown to the panel. */
+export async function recordSignal(db: Db, clock: Clock, interviewId: string, actor: RoomActor, signal: SignalRecord): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const room = await lockRoom(tx, interviewId);
+    if (!room.started_at) throw roomNotStarted();
+    await tx
+      .insertInto('room_signals')
+      .values({
+        interview_id: interviewId,
+        kind: signal.kind,
+        author_kind: actor.kind,
+        person_id: actor.personId,
+        author_name: actor.name,
+        chars: signal.chars ?? null,
+        duration_ms: signal.durationMs ?? null,
+        // A hidden tab is reported when it comes back: the signal is dated from when it was hidden.
+        created_at: new Date(clock.now().getTime() - (signal.kind === 'focus_lost' ? (signal.durationMs ?? 0) : 0)),
+      })
+      .execute();
+    await announceRoomChange(tx, interviewId);
+  });
+}
+
+export async function listRuns(db: Db, interviewId: string): Promise<RunView[]> {
+  const rows = await db.selectFrom('room_runs').selectAll().where('interview_id', '=', interviewId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(runView);
+}
+
+function roomNotOpen(interviewId: string) {
+  return new NotFoundError({
+    code: 'room_not_found',
+    en: `Interview ${interviewId} has no room`,
+    zh: '这场面试没有面试间。',
+  });
+}
+
+function roomEnded() {
+  return new ConflictError({
+    code: 'room_ended',
+    en: 'This interview has ended (or was cancelled): the room is closed',
+    zh: '这场面试已结束（或已取消），面试间已关闭。',
+  });
+}
+
+function roomNotStarted() {
+  return new ConflictError({
+    code: 'room_not_started',
+    en: 'The interview has not started yet: an interviewer starts it with "Start interview"',
+    zh: '面试还没有开始：面试官点击“开始面试”后才能进行。',
   });
 }
