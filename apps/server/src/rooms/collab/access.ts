@@ -19,12 +19,15 @@ export interface CookieTools {
   unsignCookie(raw: string): { valid: boolean; value: string | null };
 }
 
-/** Why a document was refused; sent to the client as the authentication failure's reason. */
+/**
+ * Why a document was refused; Hocuspocus sends `reason` to the client as the authentication failure's reason. The
+ * message stays empty: Hocuspocus prints every hook error that has one, and a refusal is an answer, not a fault.
+ */
 export class RoomAccessDenied extends Error {
   override name = 'RoomAccessDenied';
   readonly reason: 'unauthenticated' | 'forbidden' | 'link_invalid' | 'not_started';
   constructor(reason: RoomAccessDenied['reason']) {
-    super(reason);
+    super('');
     this.reason = reason;
   }
 }
