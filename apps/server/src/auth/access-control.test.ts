@@ -14,6 +14,7 @@ import { routeList } from '../app.ts';
 import { ManualClock, buildTestApp, createMigratedDatabase, createPerson, sessionCookie, testConfig, type MigratedTestDatabase } from '../../test/helpers.ts';
 import { createInterview } from '../interviews/service.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
+import { createQuestion } from '../questions/service.ts';
 import { webApp } from '../web/plugin.ts';
 import { DEMO_PEOPLE, startWeCom, type WeComIntegration } from '../wecom/index.ts';
 import { createOAuthState } from './oauth-states.ts';
@@ -60,6 +61,17 @@ const callbackCredentials = (f: Fixture) => {
 let callbackSeq = 0;
 
 const FUTURE = '2030-03-01T02:00:00.000Z';
+
+/** A fresh question for one caller (its title and guidance must not reach a refused caller). */
+const secretQuestion = (f: Fixture) =>
+  createQuestion({ db: f.database.db, clock: f.clock }, null, {
+    title: 'Secret question',
+    statement: 'Secret statement',
+    difficulty: 'hard',
+    tags: [],
+    starterCode: {},
+    guidance: 'Secret guidance',
+  });
 
 const cases: Record<string, Case> = {
   'GET /healthz': { allowed: CALLERS, request: () => ({ url: '/healthz' }) },
@@ -119,6 +131,24 @@ const cases: Record<string, Case> = {
   'POST /api/room-links/:token/join': {
     allowed: ['candidate'],
     request: (f) => ({ url: `/api/room-links/${f.token}/join`, payload: { name: 'Xiaoming' } }),
+  },
+  'GET /api/questions': { allowed: MEMBERS, request: () => ({ url: '/api/questions?archived=true' }) },
+  'GET /api/questions/:id': { allowed: MEMBERS, request: async (f) => ({ url: `/api/questions/${await secretQuestion(f)}` }) },
+  'POST /api/questions': { allowed: ['recruiter', 'admin'], request: () => ({ url: '/api/questions', payload: { title: 'Q' } }) },
+  'PUT /api/questions/:id': {
+    allowed: ['recruiter', 'admin'],
+    request: async (f) => ({
+      url: `/api/questions/${await secretQuestion(f)}`,
+      payload: { title: 'Renamed', updatedAt: f.clock.now().toISOString() },
+    }),
+  },
+  'POST /api/questions/:id/archive': {
+    allowed: ['recruiter', 'admin'],
+    request: async (f) => ({ url: `/api/questions/${await secretQuestion(f)}/archive` }),
+  },
+  'POST /api/questions/:id/restore': {
+    allowed: ['recruiter', 'admin'],
+    request: async (f) => ({ url: `/api/questions/${await secretQuestion(f)}/restore` }),
   },
   'GET /api/messages': { allowed: ['admin'], request: () => ({ url: '/api/messages' }) },
   'POST /api/messages/:id/retry': { allowed: ['admin'], request: (f) => ({ url: `/api/messages/${f.messageId}/retry` }) },

@@ -31,6 +31,16 @@ const LABELS: Record<string, Bilingual> = {
   'roles': { en: 'Roles', zh: '角色' },
   'id': { en: 'Id', zh: 'ID' },
   'token': { en: 'Link', zh: '链接' },
+  // The question bank (questions/routes.ts) and the question of an interview.
+  'title': { en: 'Title', zh: '标题' },
+  'statement': { en: 'Statement', zh: '题目描述' },
+  'difficulty': { en: 'Difficulty', zh: '难度' },
+  'tags': { en: 'Tags', zh: '标签' },
+  'starterCode': { en: 'Starter code', zh: '初始代码' },
+  'guidance': { en: 'Interviewer guidance', zh: '面试官指引' },
+  'updatedAt': { en: 'Last change', zh: '最近修改时间' },
+  'questionId': { en: 'Question', zh: '题目' },
+  'archived': { en: 'Archived', zh: '已归档' },
   // Query strings of the lists.
   'status': { en: 'Status', zh: '状态' },
   'kind': { en: 'Kind', zh: '类型' },
