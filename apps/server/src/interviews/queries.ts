@@ -6,6 +6,7 @@ import type { ExpressionBuilder, Selectable } from 'kysely';
 import { seesAllInterviews, type MemberPrincipal } from '../auth/principal.ts';
 import type { Db } from '../db/pool.ts';
 import type { Database, InterviewsTable, InterviewStatus } from '../db/schema.ts';
+import { questionRefs } from '../questions/queries.ts';
 import { interviewNotFound } from './errors.ts';
 
 /** Where a page of the list ends: the last interview's start and id (the list's order is starts_at, then id). */
@@ -70,7 +71,7 @@ async function summaries(db: Db, rows: Selectable<InterviewsTable>[], viewerId: 
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const personIds = [...new Set(rows.flatMap((r) => [r.recruiter_id, r.hiring_manager_id]).filter((x): x is string => !!x))];
-  const [candidates, panels, scorecards, decisions, people] = await Promise.all([
+  const [candidates, panels, scorecards, decisions, people, questions] = await Promise.all([
     db.selectFrom('candidates').select(['id', 'name']).where('id', 'in', rows.map((r) => r.candidate_id)).execute(),
     db
       .selectFrom('interview_interviewers as ii')
@@ -83,6 +84,7 @@ async function summaries(db: Db, rows: Selectable<InterviewsTable>[], viewerId: 
     db.selectFrom('scorecards').select(['interview_id', 'interviewer_id']).where('interview_id', 'in', ids).execute(),
     db.selectFrom('decisions').select(['interview_id', 'decision', 'decided_at']).where('interview_id', 'in', ids).execute(),
     personIds.length ? db.selectFrom('people').select(['id', 'name']).where('id', 'in', personIds).execute() : Promise.resolve([]),
+    questionRefs(db, rows.map((r) => r.question_id)),
   ]);
   const nameOf = (id: string | null) => (id ? { id, name: people.find((p) => p.id === id)?.name ?? '' } : null);
 
@@ -125,6 +127,7 @@ async function summaries(db: Db, rows: Selectable<InterviewsTable>[], viewerId: 
               : ('waiting' as const),
       },
       decision: decision ? { decision: decision.decision, decidedAt: decision.decided_at } : null,
+      question: (row.question_id && questions.get(row.question_id)) || null,
       me: me ? { response: me.response, scorecardSubmitted: me.scorecardSubmitted } : null,
     };
   });
@@ -168,7 +171,7 @@ export async function getInterviewDetail(db: Db, viewer: MemberPrincipal, id: st
   const [summary] = await summaries(db, [row], viewer.person.id);
   const [candidate, room, cards] = await Promise.all([
     db.selectFrom('candidates').selectAll().where('id', '=', row.candidate_id).executeTakeFirstOrThrow(),
-    db.selectFrom('rooms').select(['expires_at', 'ended_at', 'candidate_joined_at', 'candidate_name']).where('interview_id', '=', id).executeTakeFirst(),
+    db.selectFrom('rooms').select(['expires_at', 'ended_at', 'candidate_joined_at', 'candidate_name', 'started_at']).where('interview_id', '=', id).executeTakeFirst(),
     db
       .selectFrom('scorecards as s')
       .innerJoin('people as p', 'p.id', 's.interviewer_id')
@@ -196,7 +199,13 @@ export async function getInterviewDetail(db: Db, viewer: MemberPrincipal, id: st
       phone: staff ? candidate.phone : null,
     },
     room: room
-      ? { expiresAt: room.expires_at, endedAt: room.ended_at, candidateJoinedAt: room.candidate_joined_at, candidateName: room.candidate_name }
+      ? {
+          expiresAt: room.expires_at,
+          endedAt: room.ended_at,
+          candidateJoinedAt: room.candidate_joined_at,
+          candidateName: room.candidate_name,
+          startedAt: room.started_at,
+        }
       : null,
     scorecards: visible.map((c) => ({
       id: c.id,

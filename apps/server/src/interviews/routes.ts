@@ -38,6 +38,8 @@ export const interviewSummarySchema = z.object({
     status: z.enum(['waiting', 'complete', 'not_needed']),
   }),
   decision: z.object({ decision: z.enum(['advance', 'another_round', 'reject']), decidedAt: z.date() }).nullable(),
+  /** From the question bank (archived or not); its statement and guidance are at GET /api/questions/:id. */
+  question: z.object({ id: z.uuid(), title: z.string(), difficulty: z.enum(['easy', 'medium', 'hard']) }).nullable(),
   /** The viewer's own seat on the panel, if any. */
   me: z.object({ response: responseSchema, scorecardSubmitted: z.boolean() }).nullable(),
 });
@@ -48,7 +50,14 @@ export const interviewDetailSchema = interviewSummarySchema.extend({
   completedAt: z.date().nullable(),
   candidate: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
   room: z
-    .object({ expiresAt: z.date(), endedAt: z.date().nullable(), candidateJoinedAt: z.date().nullable(), candidateName: z.string().nullable() })
+    .object({
+      expiresAt: z.date(),
+      endedAt: z.date().nullable(),
+      candidateJoinedAt: z.date().nullable(),
+      candidateName: z.string().nullable(),
+      /** When an interviewer pressed Start (the question is fixed from then on). */
+      startedAt: z.date().nullable(),
+    })
     .nullable(),
   scorecards: z.array(
     z.object({
@@ -129,6 +138,7 @@ export function interviewRoutes(context: AppContext) {
         durationMinutes: z.number().int().min(5).max(480),
         interviewerIds: z.array(z.uuid()).min(1).max(MAX_INTERVIEWERS),
         hiringManagerId: z.uuid().nullish(),
+        questionId: z.uuid().nullish(),
       }),
       status: 201,
       response: z.object({ interview: interviewDetailSchema, candidateLink: z.url() }),
@@ -152,7 +162,7 @@ export function interviewRoutes(context: AppContext) {
     route({
       method: 'PATCH',
       url: '/api/interviews/:id',
-      summary: 'Edit position, duration, panel, hiring manager, candidate (recruiter; needs the version you read)',
+      summary: 'Edit position, duration, panel, hiring manager, candidate, question (recruiter; needs the version you read)',
       policy: anyRole('recruiter'),
       params: idParams,
       body: z.object({
@@ -162,6 +172,7 @@ export function interviewRoutes(context: AppContext) {
         interviewerIds: z.array(z.uuid()).min(1).max(MAX_INTERVIEWERS).optional(),
         hiringManagerId: z.uuid().nullable().optional(),
         candidate: candidateInput.partial().optional(),
+        questionId: z.uuid().nullable().optional(),
       }),
       response: interviewDetailSchema,
       async handler({ params, body, principal }) {

@@ -15,6 +15,7 @@ import { ConflictError, InvalidRequestError, bodyField, type Bilingual } from '.
 import { enqueueNotification } from '../notifications/outbox.ts';
 import { interviewJobKey, planInterviewJobs, removeJob, unplanInterviewJobs } from '../notifications/schedule.ts';
 import { requireActivePeople } from '../people/people.ts';
+import { requireOfferableQuestion, requireQuestionChangeable } from '../questions/service.ts';
 import { createRoom, linkExpiry } from '../rooms/links.ts';
 import { STATUS_ZH, interviewNotFound, interviewNotStarted, notOnPanel } from './errors.ts';
 
@@ -38,6 +39,8 @@ export interface NewInterview {
   durationMinutes: number;
   interviewerIds: string[];
   hiringManagerId?: string | null | undefined;
+  /** From the question bank (questions/); archived questions are not offered. */
+  questionId?: string | null | undefined;
 }
 
 type InterviewRow = Selectable<InterviewsTable>;
@@ -137,6 +140,7 @@ export async function createInterview(
   const interviewerIds = checkPanel(input.interviewerIds);
   await requireActivePeople(db, interviewerIds, 'interviewerIds');
   await checkHiringManager(db, input.hiringManagerId);
+  if (input.questionId) await requireOfferableQuestion(db, input.questionId);
   const now = clock.now();
 
   return db.transaction().execute(async (tx) => {
@@ -154,6 +158,7 @@ export async function createInterview(
         duration_minutes: input.durationMinutes,
         recruiter_id: actor.person.id,
         hiring_manager_id: input.hiringManagerId ?? null,
+        question_id: input.questionId ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -177,6 +182,8 @@ export interface InterviewEdit {
   interviewerIds?: string[] | undefined;
   hiringManagerId?: string | null | undefined;
   candidate?: Partial<CandidateInput> | undefined;
+  /** null: no question; changeable until the room starts. */
+  questionId?: string | null | undefined;
 }
 
 /** Edits everything but the start time (that is `rescheduleInterview`). */
@@ -189,6 +196,8 @@ export async function updateInterview({ db, clock }: DomainContext, id: string, 
   await db.transaction().execute(async (tx) => {
     const row = await lockInterview(tx, id, edit.version);
     requireScheduled(row, ACTIONS.edit);
+    const questionId = edit.questionId === undefined ? row.question_id : edit.questionId;
+    if (questionId !== row.question_id) await requireQuestionChangeable(tx, id, questionId);
     const durationMinutes = edit.durationMinutes ?? row.duration_minutes;
     const detailsChanged =
       (edit.position !== undefined && edit.position !== row.position) ||
@@ -201,6 +210,7 @@ export async function updateInterview({ db, clock }: DomainContext, id: string, 
         position: edit.position ?? row.position,
         duration_minutes: durationMinutes,
         hiring_manager_id: edit.hiringManagerId === undefined ? row.hiring_manager_id : edit.hiringManagerId,
+        question_id: questionId,
         version: row.version + 1,
         updated_at: now,
       })
