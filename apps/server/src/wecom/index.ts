@@ -14,7 +14,8 @@
  * `createOAuthState`/`consumeOAuthState` (auth/); `syncDirectory`, `upsertMember`, `deactivateMember`,
  * `markWelcomed` (people/people.ts); `respondToInvitation` (interviews/service.ts), `recordDecision`
  * (scorecards/service.ts); `interviewsOfPerson`, `pendingScorecards` (interviews/queries.ts); `logInboundCallback`
- * / `markCallbackHandled` (wecom/callback-log.ts); `enqueueNotification` (notifications/outbox.ts).
+ * / `markCallbackHandled` (wecom/callback-log.ts); `enqueueNotification` (notifications/outbox.ts); `seedDemoQuestions`
+ * (questions/demo.ts, development mode only).
  */
 import type { TaskList } from 'graphile-worker';
 import type pg from 'pg';
@@ -24,6 +25,7 @@ import type { Config, WeComAppConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { WeComStatus } from '../health.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import { seedDemoQuestions } from '../questions/demo.ts';
 import { createWeComClient } from './client.ts';
 import { createLinks, type WeComGlueDeps } from './deps.ts';
 import { directorySyncRoutes } from './directory/routes.ts';
@@ -108,6 +110,9 @@ export async function startWeCom(start: WeComStartDeps): Promise<WeComIntegratio
       const fresh = (await db.selectFrom('people').select('id').limit(1).execute()).length === 0;
       firstSync = await syncAtStart(deps);
       if (fresh && firstSync?.status === 'synced') await grantDemoRoles(db, clock);
+      // The demo company's question bank (questions/demo.ts): into an empty bank only, so once.
+      const seeded = await seedDemoQuestions(db, clock);
+      if (seeded > 0) log.info(`question bank: ${seeded} demo questions added`);
     } else {
       // A real company may have hundreds of departments: serve at once, sync alongside.
       background = refreshTokenIfDue(deps).then(() => syncAtStart(deps));
