@@ -18,6 +18,7 @@ import { messageRoutes } from './notifications/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { questionRoutes } from './questions/routes.ts';
 import type { CollabServer } from './rooms/collab/server.ts';
+import { playbackRoutes } from './rooms/playback-routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     interviewRoutes(context),
     scorecardRoutes(context),
     roomRoutes(context),
+    playbackRoutes(context),
     questionRoutes(context),
     messageRoutes(context),
   ];

@@ -127,6 +127,10 @@ const cases: Record<string, Case> = {
     allowed: ['recruiter'],
     request: (f) => ({ url: `/api/interviews/${f.interviewId}/candidate-link` }),
   },
+  'GET /api/interviews/:id/playback': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/playback` }),
+  },
   'GET /api/room-links/:token': { allowed: ['candidate'], request: (f) => ({ url: `/api/room-links/${f.token}` }) },
   'POST /api/room-links/:token/join': {
     allowed: ['candidate'],

@@ -1,9 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ManualClock, createMigratedDatabase, createPerson, type MigratedTestDatabase } from '../../test/helpers.ts';
+import { ManualClock, buildTestApp, createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../../test/helpers.ts';
 import { insertSession, simulateSession, type SessionAuthor } from '../../test/playback-session.ts';
 import { rolesOf } from '../auth/principal.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { createInterview } from '../interviews/service.ts';
 import {
   AuthorRuns,
@@ -323,5 +325,76 @@ describe('loading a playback', () => {
     expect(playback.runs).toEqual([{ t, author: 3, language: 'python', code: 'print(1)', stdin: '', output: '1\n', outputTruncated: false, exitStatus: 'ok', durationMs: 42 }]);
     expect(playback.signals).toEqual([{ t, author: 1, kind: 'focus_lost', chars: null, durationMs: 8000 }]);
     expect(playback.authors[3]).toEqual({ name: 'Bob Chen', kind: 'member', color: PLAYBACK_PALETTE[2] });
+  });
+});
+
+describe('GET /api/interviews/:id/playback', () => {
+  let database: MigratedTestDatabase;
+  let app: FastifyInstance;
+  const clock = new ManualClock('2030-01-07T02:00:00.000Z');
+  const start = new Date('2030-01-08T06:00:00.000Z');
+  let interviewId: string;
+  let token: string;
+  let session: ReturnType<typeof simulateSession>;
+  const cookies = {} as Record<'interviewer' | 'outsider' | 'recruiter', string>;
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase('pv_playback_http');
+    app = await buildTestApp(database, { clock });
+    const recruiter = await createPerson(database.db, { roles: ['recruiter'] });
+    const alice = await createPerson(database.db, { name: 'Alice Wang' });
+    const outsider = await createPerson(database.db, { name: 'Oscar Outside' });
+    const created = await createInterview({ db: database.db, clock }, { kind: 'member', person: recruiter, roles: rolesOf(recruiter, new Set()) }, {
+      candidate: { name: 'Wang Xiaoming' },
+      position: 'Backend engineer',
+      startsAt: start,
+      durationMinutes: 60,
+      interviewerIds: [alice.id],
+    });
+    interviewId = created.interviewId;
+    token = created.candidateLinkToken;
+    session = simulateSession({
+      start,
+      edits: 300,
+      durationMs: 10 * 60_000,
+      candidate: { kind: 'candidate', personId: null, name: 'Xiaoming' },
+      interviewer: { kind: 'member', personId: alice.id, name: 'Alice Wang' },
+    });
+    await insertSession(database.db, interviewId, session);
+    cookies.interviewer = await sessionCookie(app, database.db, alice.id, clock);
+    cookies.outsider = await sessionCookie(app, database.db, outsider.id, clock);
+    cookies.recruiter = await sessionCookie(app, database.db, recruiter.id, clock);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('answers the panel with the timeline, and tells every cache on the way not to keep it', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/interviews/${interviewId}/playback`, headers: { cookie: cookies.interviewer } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.json();
+    expect(body.finalText).toBe(session[session.length - 1]!.text);
+    expect(body.origin).toBe(session[0]!.at.toISOString());
+    // The server's own bookkeeping stays on the server.
+    expect(response.body).not.toMatch(/yState|throughUpdateId|"key"|member:/);
+  });
+
+  it('refuses a candidate link and an outsider, and says so in both languages', async () => {
+    const candidate = await app.inject({ method: 'GET', url: `/api/interviews/${interviewId}/playback`, headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+    expect(candidate.statusCode).toBe(401);
+    const outsider = await app.inject({ method: 'GET', url: `/api/interviews/${interviewId}/playback`, headers: { cookie: cookies.outsider } });
+    expect(outsider.statusCode).toBe(403);
+    expect(outsider.json()).toMatchObject({ error: 'forbidden', messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) });
+    expect(outsider.body).not.toContain('Xiaoming');
+  });
+
+  it('answers 404 for an interview that does not exist, and 400 for an id that is not one', async () => {
+    const missing = await app.inject({ method: 'GET', url: '/api/interviews/00000000-0000-4000-8000-000000000000/playback', headers: { cookie: cookies.recruiter } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'interview_not_found' });
+    const malformed = await app.inject({ method: 'GET', url: '/api/interviews/not-an-id/playback', headers: { cookie: cookies.recruiter } });
+    expect(malformed.statusCode).toBe(400);
   });
 });
