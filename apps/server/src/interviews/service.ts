@@ -13,9 +13,10 @@ import type { Db } from '../db/pool.ts';
 import type { Database, InterviewerResponse, InterviewsTable } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError, bodyField, type Bilingual } from '../errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
-import { interviewJobKey, planInterviewJobs, removeJob, unplanInterviewJobs } from '../notifications/schedule.ts';
+import { interviewJobKey, planFeedbackChaser, planInterviewJobs, removeJob, unplanInterviewJobs } from '../notifications/schedule.ts';
 import { requireActivePeople } from '../people/people.ts';
 import { requireOfferableQuestion, requireQuestionChangeable } from '../questions/service.ts';
+import { announceRoomChange } from '../rooms/events.ts';
 import { createRoom, linkExpiry } from '../rooms/links.ts';
 import { STATUS_ZH, interviewNotFound, interviewNotStarted, notOnPanel } from './errors.ts';
 
@@ -311,6 +312,7 @@ export async function rescheduleInterview(
       .where('interview_id', '=', id)
       .execute();
     await planInterviewJobs(tx, { id, startsAt: change.startsAt, durationMinutes }, now);
+    await announceRoomChange(tx, id); // the link's expiry moved
     await enqueueNotification(tx, {
       kind: 'interview_rescheduled',
       interviewId: id,
@@ -336,6 +338,7 @@ export async function cancelInterview(
       .where('id', '=', id)
       .execute();
     await tx.updateTable('rooms').set({ ended_at: now }).where('interview_id', '=', id).where('ended_at', 'is', null).execute();
+    await announceRoomChange(tx, id);
     await unplanInterviewJobs(tx, id);
     await enqueueNotification(tx, {
       kind: 'interview_cancelled',
@@ -348,7 +351,7 @@ export async function cancelInterview(
 
 /**
  * "End interview" in the room: the interview is completed and the candidate link dies. The reminder and
- * candidate-late check are dropped; the feedback chaser stays.
+ * candidate-late check are dropped; the feedback chaser is planned again from now.
  */
 export async function completeInterview({ db, clock }: DomainContext, id: string): Promise<void> {
   const now = clock.now();
@@ -363,8 +366,12 @@ export async function completeInterview({ db, clock }: DomainContext, id: string
       .where('id', '=', id)
       .execute();
     await tx.updateTable('rooms').set({ ended_at: now }).where('interview_id', '=', id).where('ended_at', 'is', null).execute();
+    // Locks the pad, closes the candidate's socket (the link is dead from now) and stops running, in every process.
+    await announceRoomChange(tx, id);
     await removeJob(tx, interviewJobKey('interview_reminder', id));
     await removeJob(tx, interviewJobKey('candidate_late', id));
+    // The feedback chaser counts from the real end, not the planned one.
+    await planFeedbackChaser(tx, { id, startsAt: row.starts_at }, now);
   });
 }
 

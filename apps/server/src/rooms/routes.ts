@@ -28,7 +28,7 @@ import { loadRoomState, loadSignals } from './state.ts';
 
 const languageSchema = z.enum(LANGUAGE_IDS);
 
-const runSchema = z.object({
+export const runSchema = z.object({
   id: z.uuid(),
   language: z.string(),
   status: z.enum(['ok', 'error', 'timeout', 'output_limit', 'unavailable']),
@@ -40,7 +40,7 @@ const runSchema = z.object({
   at: z.string(),
 });
 
-const roomStateSchema = z.object({
+export const roomStateSchema = z.object({
   phase: z.enum(['waiting', 'live', 'ended']),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -60,6 +60,26 @@ export const candidateRoomSchema = z.object({
   interviewId: z.uuid(),
   state: roomStateSchema,
   question: z.object({ title: z.string(), statement: z.string() }).nullable(),
+});
+
+export const signalSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['paste', 'focus_lost']),
+  authorName: z.string(),
+  chars: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  at: z.string(),
+});
+
+export const memberRoomSchema = z.object({
+  interviewId: z.uuid(),
+  state: roomStateSchema,
+  me: z.object({ personId: z.uuid(), name: z.string(), color: z.string() }),
+  question: z
+    .object({ id: z.uuid(), title: z.string(), statement: z.string(), difficulty: z.string(), tags: z.array(z.string()), guidance: z.string() })
+    .nullable(),
+  runs: z.array(runSchema),
+  signals: z.array(signalSchema),
 });
 
 /** Output as the runner cut it (64 KiB) with room for a closing line; code and stdin as a pad holds them. */
@@ -152,18 +172,7 @@ export function roomRoutes(context: AppContext) {
       summary: 'The room for the panel: its state, the question with the guidance, the runs, the integrity signals',
       policy: interviewParticipant,
       params: idParams,
-      response: z.object({
-        interviewId: z.uuid(),
-        state: roomStateSchema,
-        me: z.object({ personId: z.uuid(), name: z.string(), color: z.string() }),
-        question: z
-          .object({ id: z.uuid(), title: z.string(), statement: z.string(), difficulty: z.string(), tags: z.array(z.string()), guidance: z.string() })
-          .nullable(),
-        runs: z.array(runSchema),
-        signals: z.array(
-          z.object({ id: z.uuid(), kind: z.enum(['paste', 'focus_lost']), authorName: z.string(), chars: z.number().nullable(), durationMs: z.number().nullable(), at: z.string() }),
-        ),
-      }),
+      response: memberRoomSchema,
       async handler({ params, principal, reply }) {
         const member = requireMember(principal);
         const state = await loadRoomState(db, params.id);
