@@ -7,6 +7,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { FastifyInstance } from 'fastify';
 import * as Y from 'yjs';
+import type { AppPlugin } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
 import { startCollab, type CollabServer } from '../src/rooms/collab/server.ts';
@@ -24,7 +25,7 @@ export interface RoomServer {
 
 export async function startRoomServer(
   database: MigratedTestDatabase,
-  options: { clock?: Clock; config?: Config; port?: number } = {},
+  options: { clock?: Clock; config?: Config; port?: number; plugins?: AppPlugin[] } = {},
 ): Promise<RoomServer> {
   const config = options.config ?? testConfig();
   const clock = options.clock ?? { now: () => new Date() };
@@ -36,7 +37,7 @@ export async function startRoomServer(
     cookies: { parseCookie: (h) => fastifyCookie.parse(h), unsignCookie: (raw) => fastifyCookie.unsign(raw, TEST_SESSION_SECRET) },
     log: { warn() {} },
   });
-  const app = await buildTestApp(database, { clock, config, collab });
+  const app = await buildTestApp(database, { clock, config, collab, plugins: options.plugins ?? [] });
   app.server.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();

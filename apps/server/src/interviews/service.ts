@@ -359,7 +359,11 @@ export async function completeInterview({ db, clock }: DomainContext, id: string
     const row = await lockInterview(tx, id, undefined);
     if (row.status === 'completed') return;
     requireScheduled(row, ACTIONS.end);
-    if (row.starts_at > now) throw interviewNotStarted('This interview has not started yet; it cannot be ended', '这场面试还没有开始，不能结束。');
+    // Started early from the room ("Start interview"), it may also end early.
+    const room = await tx.selectFrom('rooms').select('started_at').where('interview_id', '=', id).executeTakeFirst();
+    if (row.starts_at > now && !room?.started_at) {
+      throw interviewNotStarted('This interview has not started yet; it cannot be ended', '这场面试还没有开始，不能结束。');
+    }
     await tx
       .updateTable('interviews')
       .set({ status: 'completed', completed_at: now, version: row.version + 1, updated_at: now })

@@ -197,7 +197,7 @@ describe('the end of a room', () => {
     const ctrl = await member.open(documentName('ctrl', id));
     const before = pad.doc.getText('code').toString();
 
-    clock.advance(2 * 3600_000); // the interview has started by the clock too
+    // Started from the room ahead of its planned time: it may end ahead of it too.
     const end = await server.app.inject({ method: 'POST', url: `/api/interviews/${id}/end`, headers: { cookie: interviewerCookie } });
     expect(end.statusCode, end.body).toBe(200);
     await eventually(() => candidate.closes.some((c) => c.code === 4403), 'the candidate socket is closed with 4403');
@@ -217,6 +217,18 @@ describe('the end of a room', () => {
 
     // The link opens nothing any more, socket included.
     await expect(client(id, { linkToken: token }).open(documentName('ctrl', id))).rejects.toThrow('refused: link_invalid');
+  });
+
+  it('an expired link is refused by the socket', async () => {
+    const { id, token } = await newInterview();
+    await client(id, { linkToken: token }).open(documentName('ctrl', id));
+    const saved = clock.now();
+    clock.advance(4 * 3600_000); // the link dies 2 h after the planned end (starts in 1 h, lasts 1 h)
+    try {
+      await expect(client(id, { linkToken: token }).open(documentName('ctrl', id))).rejects.toThrow('refused: link_invalid');
+    } finally {
+      clock.set(saved);
+    }
   });
 
   it('a new candidate link disconnects the candidate on the old one', async () => {
