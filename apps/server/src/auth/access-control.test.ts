@@ -61,6 +61,7 @@ const callbackCredentials = (f: Fixture) => {
 let callbackSeq = 0;
 
 const FUTURE = '2030-03-01T02:00:00.000Z';
+const roomRun = { language: 'javascript', code: 'console.log(1)', stdin: '', output: '1\n', truncated: false, status: 'ok', durationMs: 12 };
 
 /** A fresh question for one caller (its title and guidance must not reach a refused caller). */
 const secretQuestion = (f: Fixture) =>
@@ -135,6 +136,34 @@ const cases: Record<string, Case> = {
   'POST /api/room-links/:token/join': {
     allowed: ['candidate'],
     request: (f) => ({ url: `/api/room-links/${f.token}/join`, payload: { name: 'Xiaoming' } }),
+  },
+  'POST /api/room-links/:token/language': {
+    allowed: ['candidate'],
+    request: (f) => ({ url: `/api/room-links/${f.token}/language`, payload: { language: 'python' } }),
+  },
+  'POST /api/room-links/:token/runs': {
+    allowed: ['candidate'],
+    request: (f) => ({ url: `/api/room-links/${f.token}/runs`, payload: roomRun }),
+  },
+  'POST /api/room-links/:token/signals': {
+    allowed: ['candidate'],
+    request: (f) => ({ url: `/api/room-links/${f.token}/signals`, payload: { kind: 'paste', chars: 500 } }),
+  },
+  'GET /api/interviews/:id/room': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room` }),
+  },
+  'POST /api/interviews/:id/room/start': {
+    allowed: ['interviewer', 'recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/start` }),
+  },
+  'PATCH /api/interviews/:id/room': {
+    allowed: ['interviewer', 'recruiter'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room`, payload: { candidateCanRun: true } }),
+  },
+  'POST /api/interviews/:id/room/runs': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/runs`, payload: roomRun }),
   },
   'GET /api/questions': { allowed: MEMBERS, request: () => ({ url: '/api/questions?archived=true' }) },
   'GET /api/questions/:id': { allowed: MEMBERS, request: async (f) => ({ url: `/api/questions/${await secretQuestion(f)}` }) },
@@ -328,8 +357,11 @@ describe('access control on every route', () => {
     const own = await app.inject({ method: 'GET', url: `/api/room-links/${first.token}` });
     expect(own.statusCode).toBe(200);
     expect(own.json()).toEqual(expect.objectContaining({ position: 'Secret position', candidateName: 'Secret Candidate' }));
-    expect(JSON.stringify(own.json())).not.toContain(first.interviewId);
+    // The room's own id names its documents on the collaboration socket (it opens nothing without the link);
+    // nothing of another interview, and no person's id.
+    expect(own.json().interviewId).toBe(first.interviewId);
     expect(JSON.stringify(own.json())).not.toContain(second.interviewId);
+    expect(JSON.stringify(own.json())).not.toMatch(/"(personId|recruiterId|id)"/);
 
     await app.inject({ method: 'POST', url: `/api/interviews/${first.interviewId}/end`, headers: { cookie: cookies.interviewer! } });
     const ended = await app.inject({ method: 'GET', url: `/api/room-links/${first.token}` });
