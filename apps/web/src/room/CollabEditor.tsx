@@ -1,0 +1,98 @@
+/**
+ * A CodeMirror 6 editor bound to a shared Y.Text (y-codemirror.next): everyone's cursors and selections with the
+ * names and colours the server gave them, Yjs undo (per person, not CodeMirror's history: room-design.md §4),
+ * the language and the read-only lock switched through compartments without rebuilding the editor (swapping
+ * EditorStates desyncs the binding, y-codemirror.next#36). Large pastes are reported to `onLargePaste`.
+ */
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { Compartment, EditorState } from '@codemirror/state';
+import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder } from '@codemirror/view';
+import { useEffect, useRef } from 'react';
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { languageSupport } from './languages.ts';
+
+/** "Over ~200 characters at once" (issue 8, integrity signals). */
+export const LARGE_PASTE_CHARS = 200;
+
+export interface CollabEditorProps {
+  text: Y.Text;
+  awareness: Awareness | null;
+  language?: string;
+  readOnly: boolean;
+  label: string;
+  placeholderText?: string;
+  lineNumbers?: boolean;
+  onLargePaste?: (chars: number) => void;
+  className?: string;
+}
+
+export function CollabEditor({ text, awareness, language, readOnly, label, placeholderText, lineNumbers: numbers = true, onLargePaste, className }: CollabEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView>(null);
+  const languageSlot = useRef(new Compartment());
+  const lockSlot = useRef(new Compartment());
+  const pasteHandler = useRef(onLargePaste);
+  pasteHandler.current = onLargePaste;
+
+  useEffect(() => {
+    const undoManager = new Y.UndoManager(text);
+    const editor = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: text.toString(),
+        extensions: [
+          ...(numbers ? [lineNumbers(), highlightActiveLineGutter()] : []),
+          drawSelection(),
+          highlightActiveLine(),
+          indentOnInput(),
+          bracketMatching(),
+          closeBrackets(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...yUndoManagerKeymap, indentWithTab]),
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ 'aria-label': label }),
+          ...(placeholderText ? [placeholder(placeholderText)] : []),
+          languageSlot.current.of([]),
+          lockSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+          yCollab(text, awareness, { undoManager }),
+          EditorView.updateListener.of((update) => {
+            for (const tr of update.transactions) {
+              if (!tr.isUserEvent('input.paste') && !tr.isUserEvent('input.drop')) continue;
+              let inserted = 0;
+              tr.changes.iterChanges((_fromA, _toA, _fromB, _toB, insert) => (inserted += insert.length));
+              if (inserted > LARGE_PASTE_CHARS) pasteHandler.current?.(inserted);
+            }
+          }),
+        ],
+      }),
+    });
+    view.current = editor;
+    return () => {
+      editor.destroy();
+      undoManager.destroy();
+      view.current = null;
+    };
+    // The binding is made once per shared text; language and lock change through their compartments.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text, awareness]);
+
+  useEffect(() => {
+    let current = true;
+    void languageSupport(language ?? '').then((support) => {
+      if (current) view.current?.dispatch({ effects: languageSlot.current.reconfigure(support) });
+    });
+    return () => {
+      current = false;
+    };
+  }, [language, text]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: lockSlot.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]) });
+  }, [readOnly]);
+
+  return <div ref={host} className={`collab-editor${readOnly ? ' is-locked' : ''}${className ? ` ${className}` : ''}`} data-readonly={readOnly} />;
+}

@@ -1,0 +1,186 @@
+/**
+ * The room's live connection: one WebSocket to /collab/<interview> carrying every document the page uses (the
+ * pad, the control document, the panel's documents), each a HocuspocusProvider on that socket. Members are known
+ * by their session cookie (sent with the upgrade); the candidate sends the link as the token. The server says
+ * who everyone is (awareness `user`), what the room's state is (control document), and closes the candidate's
+ * socket with 4403 when the link stops working.
+ */
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import * as Y from 'yjs';
+import type { RoomState, SignalView } from '../api/types.ts';
+
+export type DocumentKind = 'code' | 'ctrl' | 'panel' | 'notes';
+
+/** Close code the server uses when a candidate's link no longer opens the room (server: rooms/collab/server.ts). */
+export const LINK_INVALID = 4403;
+
+export interface RoomDocument {
+  doc: Y.Doc;
+  provider: HocuspocusProvider;
+}
+
+export interface PresentUser {
+  name: string;
+  color: string;
+  kind: 'member' | 'candidate';
+  personId: string | null;
+}
+
+type Status = 'connecting' | 'connected' | 'disconnected' | 'link_invalid';
+
+export class RoomConnection {
+  readonly interviewId: string;
+  readonly socket: HocuspocusProviderWebsocket;
+  private readonly token: string;
+  private readonly documents = new Map<string, RoomDocument>();
+  private status: Status = 'connecting';
+  private readonly listeners = new Set<() => void>();
+
+  constructor(interviewId: string, linkToken?: string) {
+    this.interviewId = interviewId;
+    this.token = linkToken ? `link:${linkToken}` : 'session';
+    const url = new URL(`/collab/${interviewId}`, window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.socket = new HocuspocusProviderWebsocket({
+      url: url.toString(),
+      // Reconnect for ever (a server restart, a flaky phone connection), except after a dead link.
+      maxAttempts: 0,
+      onStatus: ({ status }) => this.setStatus(status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected'),
+      onClose: ({ event }) => {
+        if (event.code === LINK_INVALID) {
+          this.setStatus('link_invalid');
+          this.destroy();
+        }
+      },
+    });
+  }
+
+  /** The document of that kind, opened on first use. */
+  open(kind: DocumentKind, personId?: string): RoomDocument {
+    const name = kind === 'notes' ? `notes:${this.interviewId}:${personId}` : `${kind}:${this.interviewId}`;
+    let entry = this.documents.get(name);
+    if (!entry) {
+      const doc = new Y.Doc();
+      const provider = new HocuspocusProvider({
+        name,
+        document: doc,
+        websocketProvider: this.socket,
+        token: this.token,
+        // Every keystroke is its own update: playback shows typing as it happened (room-design.md §2).
+        flushDelay: false,
+        onAuthenticationFailed: ({ reason }) => {
+          if (reason === 'link_invalid') this.setStatus('link_invalid');
+        },
+      });
+      provider.attach();
+      entry = { doc, provider };
+      this.documents.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** Stops using one document (the candidate's pad after the end). */
+  close(kind: DocumentKind, personId?: string): void {
+    const name = kind === 'notes' ? `notes:${this.interviewId}:${personId}` : `${kind}:${this.interviewId}`;
+    const entry = this.documents.get(name);
+    if (!entry) return;
+    entry.provider.destroy();
+    entry.doc.destroy();
+    this.documents.delete(name);
+  }
+
+  getStatus = (): Status => this.status;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private setStatus(status: Status): void {
+    if (this.status === 'link_invalid' || this.status === status) return;
+    this.status = status;
+    for (const listener of this.listeners) listener();
+  }
+
+  destroy(): void {
+    for (const { provider, doc } of this.documents.values()) {
+      provider.destroy();
+      doc.destroy();
+    }
+    this.documents.clear();
+    this.socket.destroy();
+  }
+}
+
+/** One connection while the component is mounted (made in an effect, so a remount gets a fresh one). */
+export function useRoomConnection(interviewId: string, linkToken?: string): RoomConnection | undefined {
+  const [connection, setConnection] = useState<RoomConnection>();
+  useEffect(() => {
+    const next = new RoomConnection(interviewId, linkToken);
+    setConnection(next);
+    return () => next.destroy();
+  }, [interviewId, linkToken]);
+  return connection;
+}
+
+export function useConnectionStatus(connection: RoomConnection): Status {
+  return useSyncExternalStore(connection.subscribe, connection.getStatus);
+}
+
+/** The room's state from the control document, live; `initial` (from the HTTP view) until it has synced. */
+export function useRoomState(connection: RoomConnection, initial: RoomState): RoomState {
+  const { doc } = connection.open('ctrl');
+  const [state, setState] = useState<RoomState>(initial);
+  useEffect(() => {
+    const map = doc.getMap('room');
+    const read = () => {
+      if (map.size > 0) setState({ ...initial, ...(Object.fromEntries(map.entries()) as Partial<RoomState>) });
+    };
+    read();
+    map.observe(read);
+    return () => map.unobserve(read);
+    // `initial` only matters before the first sync.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [doc]);
+  return state;
+}
+
+/** Who is in the room now: everyone with the control document open, as the server named them. */
+export function usePresence(connection: RoomConnection): PresentUser[] {
+  const { provider } = connection.open('ctrl');
+  const [people, setPeople] = useState<PresentUser[]>([]);
+  useEffect(() => {
+    const awareness = provider.awareness;
+    if (!awareness) return;
+    const read = () => {
+      const seen = new Map<string, PresentUser>();
+      for (const state of awareness.getStates().values()) {
+        const user = state['user'] as PresentUser | undefined;
+        if (!user?.name) continue;
+        seen.set(user.kind === 'candidate' ? 'candidate' : `member:${user.personId}`, user);
+      }
+      setPeople([...seen.values()].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'candidate' ? -1 : 1)));
+    };
+    read();
+    awareness.on('change', read);
+    return () => awareness.off('change', read);
+  }, [provider]);
+  return people;
+}
+
+/** Integrity signals from the panel document (never opened by the candidate's page). */
+export function useSignals(connection: RoomConnection, initial: SignalView[]): SignalView[] {
+  const { doc } = connection.open('panel');
+  const [signals, setSignals] = useState<SignalView[]>(initial);
+  useEffect(() => {
+    const list = doc.getArray<SignalView>('signals');
+    const read = () => {
+      if (list.length > 0) setSignals(list.toArray());
+    };
+    read();
+    list.observe(read);
+    return () => list.unobserve(read);
+  }, [doc]);
+  return signals;
+}
