@@ -143,7 +143,7 @@ describe('the edit track', () => {
   });
 
   it('keeps keyframes of the text and its authors every KEYFRAME_EVERY edits, matching a replay', () => {
-    const { rows } = randomRows(11, 1600);
+    const { rows } = randomRows(11, 2600);
     const track = build(rows);
     expect(track.edits.length).toBeGreaterThan(2 * KEYFRAME_EVERY);
     expect(track.keyframes.map((k) => k.at)).toEqual(Array.from({ length: Math.floor(track.edits.length / KEYFRAME_EVERY) + 1 }, (_, i) => i * KEYFRAME_EVERY));

@@ -21,7 +21,7 @@ import { interviewNotFound } from '../interviews/errors.ts';
 export const TRACK_VERSION = 1;
 
 /** A seek applies at most this many edits after a keyframe (a keyframe is the whole text, so not too many). */
-export const KEYFRAME_EVERY = 500;
+export const KEYFRAME_EVERY = 1000;
 
 /** Update rows read per query while building, so a long log never sits in memory at once. */
 const BATCH = 5000;
@@ -67,6 +67,7 @@ export interface EditTrack {
   throughUpdateId: string;
   authors: PlaybackAuthor[];
   edits: Edit[];
+  keyframeEvery: number;
   keyframes: Keyframe[];
   finalText: string;
   finalAuthors: number[];
@@ -196,11 +197,68 @@ function insertedText(item: Y.Item): string {
   return item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
 }
 
-/** Characters before `item` in its list that are in the text after the transaction. */
+const visible = (item: Y.Item) => (!item.deleted && item.countable ? item.length : 0);
+
+/** Characters before `item` in its list that are in the text after the transaction, counted from the start. */
 function visibleBefore(item: Y.Item): number {
   let index = 0;
-  for (let left = item.left; left !== null; left = left.left) if (!left.deleted && left.countable) index += left.length;
+  for (let left = item.left; left !== null; left = left.left) index += visible(left);
   return index;
+}
+
+/**
+ * Where the last change was (an item and the characters before it), so the next one — usually a keystroke beside
+ * it — is placed by walking a few items instead of the whole list from its start.
+ */
+class ChangeAnchor {
+  private item: Y.Item | null = null;
+  private index = 0;
+
+  /**
+   * The characters before `item` in the text after the transaction, when `item` is the transaction's only change.
+   * Walks both ways at once until it meets the anchor or an end of the list (the text's length gives the index
+   * from the right end).
+   */
+  indexOfOnlyChange(item: Y.Item, textLength: number): number {
+    const anchor = this.item;
+    if (anchor === item) return this.index;
+    const own = visible(item);
+    // Before the transaction, `item` was in the text iff it is deleted now (it is the only change).
+    const shift = item.deleted ? -item.length : own;
+    let left = item.left;
+    let right = item.right;
+    let leftSum = 0;
+    let rightSum = 0;
+    for (;;) {
+      if (left === null) return leftSum;
+      if (left === anchor) return this.index + visible(left) + leftSum;
+      leftSum += visible(left);
+      left = left.left;
+      if (right === null) return textLength - rightSum - own;
+      // The anchor is right of the change, so the change moved it by `shift`.
+      if (right === anchor) return this.index + shift - rightSum - own;
+      rightSum += visible(right);
+      right = right.right;
+    }
+  }
+
+  remember(item: Y.Item, index: number): void {
+    this.item = item;
+    this.index = index;
+  }
+
+  /**
+   * At the end of a transaction Yjs merges an item into its left neighbour when they continue each other (typing):
+   * the merged one leaves the list, so the anchor moves to the item that absorbed it. Call after every
+   * transaction, before the next one can split that item again.
+   */
+  settle(): void {
+    for (let item = this.item; item !== null && item.left !== null && item.left.right !== item; item = this.item) {
+      const into: Y.Item = item.left;
+      if (!into.deleted) this.index -= into.length - item.length;
+      this.item = into;
+    }
+  }
 }
 
 /**
@@ -211,9 +269,9 @@ function visibleBefore(item: Y.Item): number {
  * transaction — already-applied changes are left of it and the others right — so at one position a deletion goes
  * before an insertion (they are the same place in the list, the deleted character first).
  */
-export function textChanges(text: Y.Text, transaction: Y.Transaction): Replacement[] {
+export function textChanges(text: Y.Text, transaction: Y.Transaction, anchor = new ChangeAnchor()): Replacement[] {
   const store = text.doc!.store;
-  const changes: { pos: number; del: number; ins: string }[] = [];
+  const items: Y.Item[] = [];
   transaction.afterState.forEach((after, client) => {
     const before = transaction.beforeState.get(client) ?? 0;
     if (after <= before) return;
@@ -222,9 +280,7 @@ export function textChanges(text: Y.Text, transaction: Y.Transaction): Replaceme
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i]!;
       if (struct.id.clock >= after) break;
-      if (struct instanceof Y.Item && struct.parent === text && !struct.deleted && struct.countable) {
-        changes.push({ pos: visibleBefore(struct), del: 0, ins: insertedText(struct) });
-      }
+      if (struct instanceof Y.Item && struct.parent === text && !struct.deleted && struct.countable) items.push(struct);
     }
   });
   transaction.deleteSet.clients.forEach((ranges, client) => {
@@ -237,12 +293,17 @@ export function textChanges(text: Y.Text, transaction: Y.Transaction): Replaceme
         if (struct.id.clock >= range.clock + range.len) break;
         // Added and deleted in the same transaction: never in the text.
         if (struct.id.clock >= before) continue;
-        if (struct instanceof Y.Item && struct.parent === text && struct.countable) {
-          changes.push({ pos: visibleBefore(struct), del: struct.length, ins: '' });
-        }
+        if (struct instanceof Y.Item && struct.parent === text && struct.countable) items.push(struct);
       }
     }
   });
+  const changes = items.map((item) => ({
+    pos: items.length === 1 ? anchor.indexOfOnlyChange(item, text.length) : visibleBefore(item),
+    del: item.deleted ? item.length : 0,
+    ins: item.deleted ? '' : insertedText(item),
+  }));
+  // Every position above is in the text after the transaction, so any changed item anchors the next search.
+  if (items.length > 0) anchor.remember(items[0]!, changes[0]!.pos);
   changes.sort((a, b) => a.pos - b.pos || b.del - a.del);
   const merged: Replacement[] = [];
   for (const change of changes) {
@@ -272,8 +333,12 @@ export class EditTrackBuilder {
   private updates: number;
   private throughUpdateId: string;
   private pending: { t: number; author: number } | undefined;
+  private readonly keyframeEvery: number;
+  private readonly anchor = new ChangeAnchor();
 
-  constructor(from?: EditTrack) {
+  /** `keyframeEvery` other than KEYFRAME_EVERY is for the bench's comparison; a cached track keeps its own. */
+  constructor(from?: EditTrack, options: { keyframeEvery?: number } = {}) {
+    this.keyframeEvery = from?.keyframeEvery ?? options.keyframeEvery ?? KEYFRAME_EVERY;
     this.text = this.doc.getText('code');
     if (from?.yState) Y.applyUpdate(this.doc, Buffer.from(from.yState, 'base64'));
     this.authors = new AuthorTable(from?.authors);
@@ -285,7 +350,7 @@ export class EditTrackBuilder {
     this.updates = from?.updates ?? 0;
     this.throughUpdateId = from?.throughUpdateId ?? '0';
     this.text.observe((event) => {
-      const changes = textChanges(this.text, event.transaction);
+      const changes = textChanges(this.text, event.transaction, this.anchor);
       if (changes.length === 0 || !this.pending) return;
       const edit: Edit = [this.pending.t, this.pending.author];
       for (const [pos, del, ins] of changes) {
@@ -294,7 +359,7 @@ export class EditTrackBuilder {
         this.runs.insert(pos, ins.length, this.pending.author);
       }
       this.edits.push(edit);
-      if (this.edits.length % KEYFRAME_EVERY === 0) {
+      if (this.edits.length % this.keyframeEvery === 0) {
         this.keyframes.push({ at: this.edits.length, text: this.text.toString(), authors: this.runs.flat });
       }
     });
@@ -310,6 +375,7 @@ export class EditTrackBuilder {
       Y.applyUpdate(this.doc, row.update);
     } finally {
       this.pending = undefined;
+      this.anchor.settle();
     }
     this.updates++;
     this.throughUpdateId = row.id;
@@ -327,6 +393,7 @@ export class EditTrackBuilder {
       throughUpdateId: this.throughUpdateId,
       authors: this.authors.list,
       edits: this.edits,
+      keyframeEvery: this.keyframeEvery,
       keyframes: this.keyframes,
       finalText: this.text.toString(),
       finalAuthors: this.runs.flat,
@@ -482,7 +549,7 @@ export async function loadPlayback(db: Db, interviewId: string): Promise<Playbac
     endedAt: interview.completed_at ?? interview.ended_at,
     origin,
     edits: track?.edits ?? [],
-    keyframeEvery: KEYFRAME_EVERY,
+    keyframeEvery: track?.keyframeEvery ?? KEYFRAME_EVERY,
     keyframes: track?.keyframes ?? [{ at: 0, text: '', authors: [] }],
     finalText: track?.finalText ?? '',
     runs: runs.map((run) => ({
