@@ -12,6 +12,8 @@ import { InterviewListPage } from './pages/InterviewList.tsx';
 import { MyInterviewsPage } from './pages/MyInterviews.tsx';
 import { RoomPage } from './pages/Room.tsx';
 import { EditInterviewPage, ScheduleInterviewPage } from './pages/ScheduleInterview.tsx';
+import { QuestionEditorPage } from './pages/questions/QuestionEditor.tsx';
+import { QuestionListPage } from './pages/questions/QuestionList.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
 import { AdminLayout } from './pages/admin/AdminLayout.tsx';
 import { MessagesPage } from './pages/admin/Messages.tsx';
@@ -64,6 +66,31 @@ export const router = createBrowserRouter([
       { path: 'interviews/:id', Component: InterviewDetailPage },
       { path: 'interviews/:id/edit', Component: EditInterviewPage },
       { path: 'interviews/:id/room', Component: RoomPage },
+      // The question bank: recruiters and admins write it (the API enforces it; others land on their interviews).
+      {
+        path: 'questions',
+        element: (
+          <StaffOnly>
+            <QuestionListPage />
+          </StaffOnly>
+        ),
+      },
+      {
+        path: 'questions/new',
+        element: (
+          <StaffOnly>
+            <QuestionEditorPage />
+          </StaffOnly>
+        ),
+      },
+      {
+        path: 'questions/:id',
+        element: (
+          <StaffOnly>
+            <QuestionEditorPage />
+          </StaffOnly>
+        ),
+      },
       {
         path: 'admin',
         Component: AdminLayout,

@@ -13,6 +13,7 @@ import type { messageSchema } from '../../../server/src/notifications/routes.ts'
 import type { personSchema } from '../../../server/src/people/routes.ts';
 import type { candidateRoomSchema } from '../../../server/src/rooms/routes.ts';
 import type { decisionSchema, ratingSchema } from '../../../server/src/scorecards/routes.ts';
+import type { difficultySchema, questionDetailSchema, questionSummarySchema } from '../../../server/src/questions/routes.ts';
 
 /** What JSON.parse gives back for a value the server serialised. */
 export type Json<T> = T extends Date
@@ -60,10 +61,27 @@ export interface ScheduleInput {
   durationMinutes: number;
   interviewerIds: string[];
   hiringManagerId?: string | null;
+  questionId?: string | null;
 }
 
 export interface ScorecardInput {
   rating: Rating;
   skillNotes: { skill: string; note: string }[];
   summary: string;
+}
+
+/** The question bank (apps/server/src/questions/routes.ts). */
+export type QuestionSummary = Out<typeof questionSummarySchema>;
+export type QuestionDetail = Out<typeof questionDetailSchema>;
+export type Difficulty = z.output<typeof difficultySchema>;
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const satisfies readonly Difficulty[];
+
+export interface QuestionInput {
+  title: string;
+  statement: string;
+  difficulty: Difficulty;
+  tags: string[];
+  /** { language id: code }; an empty one is dropped by the server. */
+  starterCode: Record<string, string>;
+  guidance: string;
 }

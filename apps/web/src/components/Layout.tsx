@@ -63,6 +63,7 @@ function AppFrame({ me }: { me: Me }) {
   const links: { to: string; label: string; end?: boolean }[] = [{ to: '/my', label: t.nav.myInterviews }];
   if (hasRole(me, 'recruiter', 'admin')) links.push({ to: '/interviews', label: t.nav.interviews, end: true });
   if (hasRole(me, 'recruiter')) links.push({ to: '/schedule', label: t.nav.schedule });
+  if (hasRole(me, 'recruiter', 'admin')) links.push({ to: '/questions', label: t.questions.nav });
   if (hasRole(me, 'admin')) links.push({ to: '/admin', label: t.nav.admin });
 
   return (

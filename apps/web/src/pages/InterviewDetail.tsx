@@ -15,6 +15,7 @@ import { ScorecardsSection } from '../components/scorecards.tsx';
 import { Alert, Badge, Facts, Field, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { hasRole, useMe } from '../session.tsx';
+import { InterviewQuestion } from './questions/parts.tsx';
 
 export function InterviewDetailPage() {
   const { id = '' } = useParams();
@@ -99,6 +100,7 @@ function InterviewView({
                 [t.detail.when, fmt.range(interview.startsAt, interview.endsAt)],
                 [t.detail.duration, t.common.minutes(interview.durationMinutes)],
                 [t.detail.position, interview.position],
+                [t.questions.detailLabel, <InterviewQuestion question={interview.question} linked={recruiter || hasRole(me, 'admin')} />],
                 [
                   t.detail.candidate,
                   <>

@@ -15,12 +15,13 @@ import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
 import { PersonPicker } from '../components/PersonPicker.tsx';
 import { Alert, Field, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { QuestionPicker } from './questions/QuestionPicker.tsx';
 
 /** The server's limit on the panel (interviews/service.ts MAX_INTERVIEWERS). */
 const MAX_INTERVIEWERS = 10;
 const DURATIONS = [30, 45, 60, 75, 90, 120, 180, 240];
 
-const FIELDS = ['candidate.name', 'candidate.email', 'candidate.phone', 'candidate', 'position', 'startsAt', 'durationMinutes', 'interviewerIds', 'hiringManagerId'] as const;
+const FIELDS = ['candidate.name', 'candidate.email', 'candidate.phone', 'candidate', 'position', 'startsAt', 'durationMinutes', 'interviewerIds', 'hiringManagerId', 'questionId'] as const;
 type FormField = (typeof FIELDS)[number];
 
 interface FormValues {
@@ -33,6 +34,8 @@ interface FormValues {
   durationMinutes: number;
   interviewerIds: string[];
   hiringManagerId: string;
+  /** From the question bank; '' for none. */
+  questionId: string;
 }
 
 const EMPTY: FormValues = {
@@ -44,6 +47,7 @@ const EMPTY: FormValues = {
   durationMinutes: 60,
   interviewerIds: [],
   hiringManagerId: '',
+  questionId: '',
 };
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -71,6 +75,7 @@ function valuesOf(interview: InterviewDetail): FormValues {
     durationMinutes: interview.durationMinutes,
     interviewerIds: interview.interviewers.map((i) => i.id),
     hiringManagerId: interview.hiringManager?.id ?? '',
+    questionId: interview.question?.id ?? '',
   };
 }
 
@@ -189,6 +194,7 @@ function InterviewForm({
           durationMinutes: values.durationMinutes,
           interviewerIds: values.interviewerIds,
           hiringManagerId: values.hiringManagerId || null,
+          questionId: values.questionId || null,
         };
         onSaved(await api<{ interview: InterviewDetail; candidateLink: string }>('/api/interviews', { method: 'POST', body }));
         return;
@@ -272,6 +278,25 @@ function InterviewForm({
         </div>
       </Section>
 
+      <Section title={t.questions.pickerLabel}>
+        <Field
+          label={t.questions.pickerLabel}
+          error={e.questionId}
+          hint={existing?.room?.startedAt ? t.questions.pickerLocked : t.questions.pickerHint}
+          optional
+        >
+          {(p) => (
+            <QuestionPicker
+              inputProps={p}
+              value={values.questionId}
+              onChange={(id) => set('questionId', id)}
+              current={existing?.question ?? null}
+              locked={Boolean(existing?.room?.startedAt)}
+            />
+          )}
+        </Field>
+      </Section>
+
       <div className="form-actions">
         <button type="submit" className="button button-primary button-large" disabled={busy}>
           {busy ? t.common.saving : existing ? t.schedule.save : t.schedule.submit}
@@ -309,6 +334,7 @@ async function saveChanges(
   const panel = existing.interviewers.map((i) => i.id);
   if (values.interviewerIds.length !== panel.length || values.interviewerIds.some((id, i) => id !== panel[i])) edit['interviewerIds'] = values.interviewerIds;
   if ((values.hiringManagerId || null) !== (existing.hiringManager?.id ?? null)) edit['hiringManagerId'] = values.hiringManagerId || null;
+  if ((values.questionId || null) !== (existing.question?.id ?? null)) edit['questionId'] = values.questionId || null;
   const candidateChanges: Record<string, string | null> = {};
   if (candidate.name !== existing.candidate.name) candidateChanges['name'] = candidate.name;
   if (candidate.email !== existing.candidate.email) candidateChanges['email'] = candidate.email;
