@@ -34,6 +34,8 @@ export interface SessionOptions {
   seed?: number;
   /** Pastes spread over the session. */
   pastes?: number;
+  /** What a paste inserts (default: an 18-line class). */
+  pasteText?: string;
   starterCode?: string;
 }
 
@@ -106,66 +108,95 @@ export function simulateSession(options: SessionOptions): SessionUpdate[] {
   // The seed is written when the room first opens, a few minutes before the start.
   record(seedUpdate, SYSTEM, options.start.getTime() - 5 * 60_000);
 
+  // A cursor is an index while its owner types, and a Yjs relative position while someone else's edits arrive, so
+  // it moves with them as an editor's does (converted only then: each conversion walks the document).
   const people = [
-    { author: options.candidate, doc: new Y.Doc(), cursor: 0, source: CODE, next: 0, share: 0.8 },
-    { author: options.interviewer, doc: new Y.Doc(), cursor: 0, source: COMMENT, next: 0, share: 0.2 },
+    { author: options.candidate, doc: new Y.Doc(), index: null as number | null, cursor: null as Y.RelativePosition | null, source: CODE, next: 0, share: 0.8, typed: false },
+    { author: options.interviewer, doc: new Y.Doc(), index: null as number | null, cursor: null as Y.RelativePosition | null, source: COMMENT, next: 0, share: 0.2, typed: false },
   ];
-  for (const p of people) {
-    Y.applyUpdate(p.doc, seedUpdate);
-    p.cursor = p.doc.getText('code').length;
-  }
+  type Person = (typeof people)[number];
+  for (const p of people) Y.applyUpdate(p.doc, seedUpdate);
+  const cursorOf = (p: Person) => {
+    if (p.index === null) {
+      const absolute = p.cursor && Y.createAbsolutePositionFromRelativePosition(p.cursor, p.doc);
+      p.index = absolute ? absolute.index : p.doc.getText('code').length;
+    }
+    return p.index;
+  };
+  const receive = (p: Person, update: Uint8Array) => {
+    if (p.index !== null) p.cursor = Y.createRelativePositionFromTypeIndex(p.doc.getText('code'), p.index);
+    p.index = null;
+    Y.applyUpdate(p.doc, update);
+  };
+  const edit = (p: Person, change: (text: Y.Text) => void): Uint8Array => {
+    let update: Uint8Array | undefined;
+    const capture = (u: Uint8Array) => (update = u);
+    p.doc.on('update', capture);
+    change(p.doc.getText('code'));
+    p.doc.off('update', capture);
+    return update!;
+  };
 
   // Bursts of typing separated by pauses; times are scaled to the session's length afterwards.
   const gaps: number[] = [];
   for (let i = 0; i < options.edits; i++) gaps.push(rnd() < 0.01 ? 3000 + rnd() * 40_000 : 60 + rnd() * 180);
   const scale = options.durationMs / gaps.reduce((sum, gap) => sum + gap, 0);
-  const pasteEvery = options.pastes ? Math.floor(options.edits / (options.pastes + 1)) : Infinity;
+  const pastes = options.pastes ?? 0;
+  const pasteAt = new Set(Array.from({ length: pastes }, (_, k) => Math.floor(((k + 1) * options.edits) / (pastes + 1))));
+  const pasted = options.pasteText ?? PASTE;
 
   let at = options.start.getTime();
   let typist = people[0]!;
   for (let i = 0; i < options.edits; i++) {
     at += Math.max(1, Math.round(gaps[i]! * scale));
-    if (rnd() < 0.01) typist = rnd() < typist.share ? people[0]! : people[1]!;
+    if (rnd() < 0.01) {
+      const next = rnd() < typist.share ? people[0]! : people[1]!;
+      if (next !== typist) next.typed = false;
+      typist = next;
+    }
     const text = typist.doc.getText('code');
-    typist.cursor = Math.min(typist.cursor, text.length);
-    if (rnd() < 0.015) typist.cursor = Math.floor(rnd() * (text.length + 1));
+    let cursor = cursorOf(typist);
+    if (rnd() < 0.006) {
+      // A click at the end of some line.
+      const newline = text.toString().indexOf('\n', Math.floor(rnd() * text.length));
+      cursor = newline < 0 ? text.length : newline;
+      typist.typed = false;
+    }
 
-    let update: Uint8Array | undefined;
     let paste: number | undefined;
-    const capture = (u: Uint8Array) => (update = u);
-    typist.doc.on('update', capture);
-    if ((i + 1) % pasteEvery === 0) {
-      text.insert(typist.cursor, PASTE);
-      typist.cursor += PASTE.length;
-      paste = PASTE.length;
-    } else if (rnd() < 0.1 && typist.cursor > 0) {
-      text.delete(typist.cursor - 1, 1);
-      typist.cursor--;
+    let update: Uint8Array;
+    if (pasteAt.has(i)) {
+      update = edit(typist, (t) => t.insert(cursor, pasted));
+      cursor += pasted.length;
+      paste = pasted.length;
+    } else if (rnd() < 0.1 && typist.typed && cursor > 0) {
+      // A typo taken back: the character goes, and is typed again next.
+      update = edit(typist, (t) => t.delete(cursor - 1, 1));
+      cursor--;
+      typist.next--;
+      typist.typed = typist.next > 0;
     } else {
       const ch = typist.source[typist.next % typist.source.length]!;
       typist.next++;
-      text.insert(typist.cursor, ch);
-      typist.cursor++;
+      update = edit(typist, (t) => t.insert(cursor, ch));
+      cursor++;
+      typist.typed = true;
     }
-    typist.doc.off('update', capture);
-    record(update!, typist.author, at, paste);
+    typist.index = cursor;
+    record(update, typist.author, at, paste);
 
     // The other side usually has it at once; now and then it types before hearing of it (concurrent edits).
     const other = typist === people[0] ? people[1]! : people[0]!;
-    if (rnd() < 0.97) Y.applyUpdate(other.doc, Y.encodeStateAsUpdate(typist.doc, Y.encodeStateVector(other.doc)));
+    if (rnd() < 0.97) receive(other, update);
     else {
-      const otherText = other.doc.getText('code');
-      let concurrent: Uint8Array | undefined;
-      const take = (u: Uint8Array) => (concurrent = u);
-      other.doc.on('update', take);
-      otherText.insert(Math.min(other.cursor, otherText.length), ' ');
-      other.doc.off('update', take);
-      other.cursor++;
+      const otherCursor = cursorOf(other);
+      const concurrent = edit(other, (t) => t.insert(otherCursor, ' '));
+      other.index = otherCursor + 1;
       i++;
       at += 1;
-      record(concurrent!, other.author, at);
-      Y.applyUpdate(other.doc, Y.encodeStateAsUpdate(typist.doc, Y.encodeStateVector(other.doc)));
-      Y.applyUpdate(typist.doc, Y.encodeStateAsUpdate(other.doc, Y.encodeStateVector(typist.doc)));
+      record(concurrent, other.author, at);
+      receive(other, update);
+      receive(typist, concurrent);
     }
   }
   return updates;

@@ -10,6 +10,7 @@ import { CandidateRoomPage } from './pages/CandidateRoom.tsx';
 import { InterviewDetailPage } from './pages/InterviewDetail.tsx';
 import { InterviewListPage } from './pages/InterviewList.tsx';
 import { MyInterviewsPage } from './pages/MyInterviews.tsx';
+import { PlaybackPage } from './pages/Playback.tsx';
 import { RoomPage } from './pages/Room.tsx';
 import { EditInterviewPage, ScheduleInterviewPage } from './pages/ScheduleInterview.tsx';
 import { QuestionEditorPage } from './pages/questions/QuestionEditor.tsx';
@@ -66,6 +67,7 @@ export const router = createBrowserRouter([
       { path: 'interviews/:id', Component: InterviewDetailPage },
       { path: 'interviews/:id/edit', Component: EditInterviewPage },
       { path: 'interviews/:id/room', Component: RoomPage },
+      { path: 'interviews/:id/playback', Component: PlaybackPage },
       // The question bank: recruiters and admins write it (the API enforces it; others land on their interviews).
       {
         path: 'questions',

@@ -82,6 +82,11 @@ function InterviewView({
                 {t.detail.edit}
               </Link>
             ) : null}
+            {interview.status === 'completed' ? (
+              <Link className="button" to={`/interviews/${interview.id}/playback`}>
+                {t.playback.open}
+              </Link>
+            ) : null}
           </>
         }
       />

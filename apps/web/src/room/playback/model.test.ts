@@ -63,6 +63,11 @@ describe('the playback model', () => {
     expect(model.data.authors[model.authorAt(t(100))!]!.name).toBe(session[100]!.author.name);
     expect(model.nextActivity(t(100))).toBe(t(101));
     expect(model.nextActivity(model.end)).toBeUndefined();
+    // One change back from a moment is the text without its last edit; one on, the next edit's.
+    expect(model.previousMoment(t(100))).toBe(t(99));
+    expect(model.previousMoment(t(100) + 500)).toBe(t(99));
+    expect(model.nextMoment(t(100))).toBe(t(101));
+    expect(model.nextMoment(model.end)).toBe(model.end);
     expect(model.events).toEqual([expect.objectContaining({ kind: 'run', t: t(40) })]);
   });
 });

@@ -120,6 +120,18 @@ export type TimelineEvent =
   | { kind: 'run'; t: number; index: number; run: PlaybackRun }
   | { kind: 'signal'; t: number; index: number; signal: PlaybackSignal };
 
+/** How many of the sorted `values` are at or before `t`. */
+function countUpTo(values: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class PlaybackModel {
   readonly data: PlaybackData;
   /** Edit times, ms after the origin. */
@@ -130,8 +142,10 @@ export class PlaybackModel {
   /** ms after the origin of the actual start, when there was one. */
   readonly startedAt: number | undefined;
   readonly events: TimelineEvent[];
-  /** Times of everything that happened (edits, runs, signals), sorted: what playback skips idle time between. */
+  /** Times of what people did (edits, runs, signals), sorted: what playback skips idle time between. */
   private readonly activity: Float64Array;
+  /** Every moment something changed (the starter code too), sorted, once each: what keys step between. */
+  private readonly moments: Float64Array;
 
   constructor(data: PlaybackData) {
     this.data = data;
@@ -147,6 +161,7 @@ export class PlaybackModel {
     const people = data.edits.filter((edit) => data.authors[edit[1] as number]?.kind !== 'system').map((edit) => edit[0] as number);
     const activity = [...people, ...this.events.map((e) => e.t)].sort((a, b) => a - b);
     this.activity = Float64Array.from(activity);
+    this.moments = Float64Array.from(new Set([...this.times, ...this.events.map((e) => e.t)])).sort();
     const first = activity[0];
     const last = Math.max(activity[activity.length - 1] ?? 0, this.times[this.times.length - 1] ?? 0);
     this.start = Math.min(this.startedAt ?? first ?? 0, first ?? Infinity);
@@ -160,14 +175,7 @@ export class PlaybackModel {
 
   /** Edits made at or before `t`. */
   editsAt(t: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.times[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return countUpTo(this.times, t);
   }
 
   /** The text after the first `index` edits, from the keyframe before it. */
@@ -190,16 +198,20 @@ export class PlaybackModel {
     while (state.index < index && state.index < edits.length) applyEdit(state, edits[state.index]!);
   }
 
-  /** The first activity after `t`, if any. */
+  /** The first thing someone did after `t`, if anything. */
   nextActivity(t: number): number | undefined {
-    let lo = 0;
-    let hi = this.activity.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.activity[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.activity[lo];
+    return this.activity[countUpTo(this.activity, t)];
+  }
+
+  /** One change back from what `t` shows: the moment of the change before the last one at or before `t`. */
+  previousMoment(t: number): number {
+    const shown = countUpTo(this.moments, t);
+    return shown >= 2 ? this.moments[shown - 2]! : this.start;
+  }
+
+  /** One change on: the first moment after `t`. */
+  nextMoment(t: number): number {
+    return this.moments[countUpTo(this.moments, t)] ?? this.end;
   }
 
   /** The author of the last edit at or before `t` (undefined before any). */
