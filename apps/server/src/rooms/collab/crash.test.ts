@@ -18,7 +18,7 @@ import { createInterview } from '../../interviews/service.ts';
 import { TEST_SESSION_SECRET, createMigratedDatabase, createPerson, type MigratedTestDatabase } from '../../../test/helpers.ts';
 import { spawnRoomServer, type RoomServerProcess } from '../../../test/room-server-process.ts';
 import { eventually, roomClient } from '../../../test/rooms.ts';
-import { FLUSH_MS, loadDocument } from './store.ts';
+import { FLUSH_MS, MAX_ROWS_PER_INSERT, SYSTEM_AUTHOR, UpdateLog, loadDocument } from './store.ts';
 import { documentName } from './names.ts';
 
 const KEYSTROKE_MS = 20;
@@ -167,5 +167,33 @@ describe('kill -9 while typing', () => {
       provider.destroy();
       socket.destroy();
     }
+  });
+});
+
+describe('a writer that fell behind', () => {
+  it('writes a backlog of keystrokes larger than one INSERT can carry (PostgreSQL: 65,535 parameters), in order', async () => {
+    const { interviewId } = await createInterview({ db: database.db, clock }, recruiter, {
+      candidate: { name: '王芳' },
+      position: 'Backend engineer',
+      startsAt: new Date(Date.now() + 3600_000),
+      durationMinutes: 60,
+      interviewerIds: [interviewerId],
+    });
+    const name = documentName('code', interviewId);
+    // What a loaded server or a database away for a few seconds leaves buffered: 12,000 keystrokes.
+    const keystrokes = 12 * MAX_ROWS_PER_INSERT;
+    const errors: unknown[] = [];
+    const log = new UpdateLog(database.db, (error) => errors.push(error));
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array) => log.push({ document: name, interviewId, update, author: SYSTEM_AUTHOR, at: new Date() }));
+    const typed = Array.from({ length: keystrokes }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+    for (const char of typed) doc.getText('code').insert(doc.getText('code').length, char);
+    await log.flush();
+
+    expect(errors).toEqual([]);
+    const { count } = await database.db.selectFrom('collab_updates').select((eb) => eb.fn.countAll<string>().as('count')).where('document', '=', name).executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(keystrokes);
+    expect(log.lastWritten(name)).not.toBe('0');
+    expect(await storedPad(name)).toBe(typed);
   });
 });

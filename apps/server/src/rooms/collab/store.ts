@@ -13,6 +13,12 @@ import type { AuthorKind } from '../../db/schema.ts';
 export const FLUSH_MS = 250;
 
 /**
+ * Rows per INSERT: PostgreSQL takes at most 65,535 parameters per statement (7 a row), and a backlog — the writer
+ * fell behind, or the database was away for a while — must still go in, not fail again on every retry.
+ */
+export const MAX_ROWS_PER_INSERT = 1000;
+
+/**
  * Loading applies the updates after the stored state, and also those of the last minute before it: with several
  * processes (Redis), one process's state may miss an update another process wrote a moment earlier. Yjs updates
  * are idempotent, so the overlap is harmless.
@@ -121,29 +127,33 @@ export class UpdateLog {
     const batch = this.pending;
     this.pending = [];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        const rows = await this.db
-          .insertInto('collab_updates')
-          .values(
-            batch.map((u) => ({
-              document: u.document,
-              interview_id: u.interviewId,
-              update: Buffer.from(u.update),
-              author_kind: u.author.kind,
-              person_id: u.author.personId,
-              author_name: u.author.name,
-              created_at: u.at,
-            })),
-          )
-          .returning(['id', 'document'])
-          .execute();
-        for (const row of rows) this.lastIds.set(row.document, row.id);
-      } catch (error) {
-        // Kept for the next flush rather than lost: the database may be restarting.
-        this.pending.unshift(...batch);
-        this.timer ??= setTimeout(() => void this.flush(), 1000);
-        this.onError(error);
+      for (let start = 0; start < batch.length; start += MAX_ROWS_PER_INSERT) {
+        const chunk = batch.slice(start, start + MAX_ROWS_PER_INSERT);
+        try {
+          const rows = await this.db
+            .insertInto('collab_updates')
+            .values(
+              chunk.map((u) => ({
+                document: u.document,
+                interview_id: u.interviewId,
+                update: Buffer.from(u.update),
+                author_kind: u.author.kind,
+                person_id: u.author.personId,
+                author_name: u.author.name,
+                created_at: u.at,
+              })),
+            )
+            .returning(['id', 'document'])
+            .execute();
+          for (const row of rows) this.lastIds.set(row.document, row.id);
+        } catch (error) {
+          // What is not written yet is kept for the next flush rather than lost: the database may be restarting.
+          // (concat, not unshift(...): a long backlog would overflow the call's argument list.)
+          this.pending = batch.slice(start).concat(this.pending);
+          this.timer ??= setTimeout(() => void this.flush(), 1000);
+          this.onError(error);
+          return;
+        }
       }
     });
     return this.flushing;
