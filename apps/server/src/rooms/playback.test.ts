@@ -298,6 +298,12 @@ describe('loading a playback', () => {
     const rebuilt = await editTrack(database.db, interviewId);
     expect(rebuilt!.updates).toBe(rows.length);
     expect(rebuilt!.finalText).toBe(session[session.length - 1]!.text);
+
+    // Read a batch at a time — the last one part full, or full (then one more query finds nothing): the same track.
+    for (const batchSize of [100, rows.length]) {
+      await database.db.deleteFrom('collab_playbacks').where('document', '=', `code:${interviewId}`).execute();
+      expect(await editTrack(database.db, interviewId, { batchSize })).toEqual(rebuilt);
+    }
   });
 
   it('places runs and signals on the same clock as the edits, with their authors', async () => {

@@ -24,7 +24,7 @@ export const TRACK_VERSION = 1;
 export const KEYFRAME_EVERY = 1000;
 
 /** Update rows read per query while building, so a long log never sits in memory at once. */
-const BATCH = 5000;
+const BATCH = 10_000;
 
 /**
  * The room's palette (the same hues as the cursors, rooms/collab/people.ts): the candidate has the first colour, the
@@ -406,19 +406,24 @@ export class EditTrackBuilder {
 
 export const padDocument = (interviewId: string) => `code:${interviewId}`;
 
-async function readUpdates(db: Db, document: string, afterId: string, into: EditTrackBuilder): Promise<void> {
+type PackedRow = [id: string, update: string, kind: PlaybackAuthorKind, personId: string | null, name: string, at: number];
+
+/**
+ * Feeds the updates after `afterId` to the builder in id order, a batch per query. A batch comes as one JSON array
+ * (json_agg) rather than as rows: for 20,000 small rows the driver's per-row work took twice as long as the query.
+ */
+async function readUpdates(db: Db, document: string, afterId: string, into: EditTrackBuilder, batchSize: number): Promise<void> {
   for (let after = afterId; ; ) {
-    const rows = await db
-      .selectFrom('collab_updates')
-      .select(['id', 'update', 'author_kind', 'person_id', 'author_name', 'created_at'])
-      .where('document', '=', document)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    for (const row of rows) into.add(row);
-    if (rows.length < BATCH) return;
-    after = rows[rows.length - 1]!.id;
+    const { rows } = await sql<{ batch: PackedRow[] | null }>`
+      select json_agg(json_build_array(id::text, encode(update, 'base64'), author_kind, person_id, author_name,
+                      floor(extract(epoch from created_at) * 1000)) order by id) as batch
+      from (select * from collab_updates where document = ${document} and id > ${after} order by id limit ${batchSize}) as page`.execute(db);
+    const batch = rows[0]?.batch ?? [];
+    for (const [id, update, kind, personId, name, at] of batch) {
+      into.add({ id, update: Buffer.from(update, 'base64'), author_kind: kind, person_id: personId, author_name: name, created_at: new Date(at) });
+    }
+    if (batch.length < batchSize) return;
+    after = batch[batch.length - 1]![0];
   }
 }
 
@@ -429,7 +434,7 @@ async function readUpdates(db: Db, document: string, afterId: string, into: Edit
  * Ids come from a sequence, so a row committed late can carry a lower id than one already cached (several
  * writers); the cache counts the rows it applied, and a count that no longer matches means a cold rebuild.
  */
-export async function editTrack(db: Db, interviewId: string): Promise<Omit<EditTrack, 'yState'> | undefined> {
+export async function editTrack(db: Db, interviewId: string, options: { batchSize?: number } = {}): Promise<Omit<EditTrack, 'yState'> | undefined> {
   const document = padDocument(interviewId);
   const cached = await db
     .selectFrom('collab_playbacks')
@@ -459,7 +464,7 @@ export async function editTrack(db: Db, interviewId: string): Promise<Omit<EditT
       .executeTakeFirstOrThrow();
     builder = new EditTrackBuilder({ ...cached.track, yState: state.yState });
   } else builder = new EditTrackBuilder();
-  await readUpdates(db, document, usable ? through : '0', builder);
+  await readUpdates(db, document, usable ? through : '0', builder, options.batchSize ?? BATCH);
   const track = builder.finish();
   await db
     .insertInto('collab_playbacks')

@@ -74,8 +74,8 @@ export function PlaybackView({ data }: { data: PlaybackData }) {
   const zero = model.startedAt ?? model.start;
   const index = model.editsAt(position);
   const authorNow = model.authorAt(position);
-  const typing = authorNow !== undefined && index > 0 && position - model.times[index - 1]! <= TYPING_MS;
   const atEnd = position >= model.end;
+  const typing = !atEnd && authorNow !== undefined && index > 0 && position - model.times[index - 1]! <= TYPING_MS;
   const shownRun = selected?.kind === 'run' ? selected.run : model.events.filter((e): e is Extract<TimelineEvent, { kind: 'run' }> => e.kind === 'run' && e.t <= position).at(-1)?.run;
 
   function seek(to: number) {
