@@ -95,87 +95,89 @@ export function PlaybackView({ data }: { data: PlaybackData }) {
   }
 
   return (
-    <div className="pv-pb">
-      <div className="pv-pb-stage">
-        <PlaybackEditor model={model} index={index} language={data.language} label={t.playback.editorLabel} />
-        <div className="pv-pb-controls">
-          <button type="button" className="button button-primary pv-pb-play" onClick={togglePlay} aria-pressed={playing}>
-            {playing ? t.playback.pause : atEnd ? t.playback.playFromStart : t.playback.play}
-          </button>
-          <span className="pv-pb-clock" aria-live="off">
-            <strong>{clock(position - zero)}</strong>
-            <span className="muted"> / {clock(model.end - zero)}</span>
-            {position < zero ? <span className="muted"> · {t.playback.beforeStart}</span> : null}
-            {atEnd ? <Badge tone="accent">{t.playback.finalText}</Badge> : null}
-          </span>
-          <div className="pv-pb-speeds" role="group" aria-label={t.playback.speed}>
-            {SPEEDS.map((s) => (
-              <button key={s} type="button" className={`button button-small${speed === s ? ' is-on' : ''}`} aria-pressed={speed === s} onClick={() => setSpeed(s)}>
-                {s}×
-              </button>
-            ))}
+    <div className="pv-pb-frame">
+      <div className="pv-pb">
+        <div className="pv-pb-stage">
+          <PlaybackEditor model={model} index={index} language={data.language} label={t.playback.editorLabel} />
+          <div className="pv-pb-controls">
+            <button type="button" className="button button-primary pv-pb-play" onClick={togglePlay}>
+              {playing ? t.playback.pause : atEnd ? t.playback.playFromStart : t.playback.play}
+            </button>
+            <span className="pv-pb-clock" aria-live="off">
+              <strong>{clock(position - zero)}</strong>
+              <span className="muted"> / {clock(model.end - zero)}</span>
+              {position < zero ? <span className="muted"> · {t.playback.beforeStart}</span> : null}
+              {atEnd ? <Badge tone="accent">{t.playback.finalText}</Badge> : null}
+            </span>
+            <div className="pv-pb-speeds" role="group" aria-label={t.playback.speed}>
+              {SPEEDS.map((s) => (
+                <button key={s} type="button" className={`button button-small${speed === s ? ' is-on' : ''}`} aria-pressed={speed === s} onClick={() => setSpeed(s)}>
+                  {s}×
+                </button>
+              ))}
+            </div>
           </div>
+          <Scrubber model={model} position={position} zero={zero} selected={selected ? eventKey(selected) : undefined} onSeek={seek} onSelect={select} />
+          <div className="pv-pb-notes">
+            <label className="check">
+              <input type="checkbox" checked={skipIdle} onChange={(e) => setSkipIdle(e.target.checked)} />
+              {t.playback.skipIdle(IDLE_MS / 1000)}
+            </label>
+            {skipped > 0 ? <span className="muted">{t.playback.skipped(clock(skipped))}</span> : null}
+            <span className="muted pv-pb-keys">{t.playback.keys}</span>
+          </div>
+          {model.startedAt === undefined ? <p className="muted">{t.playback.neverStarted}</p> : null}
         </div>
-        <Scrubber model={model} position={position} zero={zero} selected={selected ? eventKey(selected) : undefined} onSeek={seek} onSelect={select} />
-        <div className="pv-pb-notes">
-          <label className="check">
-            <input type="checkbox" checked={skipIdle} onChange={(e) => setSkipIdle(e.target.checked)} />
-            {t.playback.skipIdle(IDLE_MS / 1000)}
-          </label>
-          {skipped > 0 ? <span className="muted">{t.playback.skipped(clock(skipped))}</span> : null}
-          <span className="muted pv-pb-keys">{t.playback.keys}</span>
-        </div>
-        {model.startedAt === undefined ? <p className="muted">{t.playback.neverStarted}</p> : null}
-      </div>
 
-      <div className="pv-pb-side">
-        <section className="pv-pb-authors" aria-label={t.playback.authors}>
-          <h3>{t.playback.authors}</h3>
-          <ul>
-            {data.authors.map((author, i) => (
-              <li key={i} className={authorNow === i ? 'is-current' : undefined}>
-                <span className={`pv-pb-swatch pv-pb-swatch-${author.kind}`} style={{ backgroundColor: author.color }} aria-hidden="true" />
-                <span className="pv-pb-author-name">{author.name}</span>
-                <span className="muted">{t.playback.authorKind[author.kind]}</span>
-                {authorNow === i && typing ? <Badge tone="accent">{t.playback.typing}</Badge> : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-
-        <section className="pv-pb-events" aria-label={t.playback.events}>
-          <h3>{t.playback.events}</h3>
-          {data.signals.length > 0 ? <Alert tone="warning">{t.playback.signalsNotVerdicts}</Alert> : null}
-          {model.events.length === 0 ? (
-            <p className="muted">{t.playback.noEvents}</p>
-          ) : (
-            <ol>
-              {model.events.map((event) => (
-                <li key={eventKey(event)}>
-                  <button
-                    type="button"
-                    className={`pv-pb-event${selected && eventKey(selected) === eventKey(event) ? ' is-selected' : ''}${event.t > position ? ' is-later' : ''}`}
-                    onClick={() => select(event)}
-                  >
-                    <span className="pv-pb-event-time mono">{clock(event.t - zero)}</span>
-                    <EventText event={event} data={data} />
-                  </button>
+        <div className="pv-pb-side">
+          <section className="pv-pb-authors" aria-label={t.playback.authors}>
+            <h3>{t.playback.authors}</h3>
+            <ul>
+              {data.authors.map((author, i) => (
+                <li key={i} className={authorNow === i ? 'is-current' : undefined}>
+                  <span className={`pv-pb-swatch pv-pb-swatch-${author.kind}`} style={{ backgroundColor: author.color }} aria-hidden="true" />
+                  <span className="pv-pb-author-name">{author.name}</span>
+                  <span className="muted">{t.playback.authorKind[author.kind]}</span>
+                  {authorNow === i && typing ? <Badge tone="accent">{t.playback.typing}</Badge> : null}
                 </li>
               ))}
-            </ol>
-          )}
-        </section>
-
-        {shownRun ? (
-          <RunDetails run={shownRun} data={data} zero={zero} latest={selected?.kind !== 'run'} />
-        ) : selected?.kind === 'signal' ? (
-          <section className="pv-pb-detail">
-            <h3>{clock(selected.t - zero)}</h3>
-            <p>
-              <EventText event={selected} data={data} />
-            </p>
+            </ul>
           </section>
-        ) : null}
+
+          <section className="pv-pb-events" aria-label={t.playback.events}>
+            <h3>{t.playback.events}</h3>
+            {data.signals.length > 0 ? <Alert tone="warning">{t.playback.signalsNotVerdicts}</Alert> : null}
+            {model.events.length === 0 ? (
+              <p className="muted">{t.playback.noEvents}</p>
+            ) : (
+              <ol>
+                {model.events.map((event) => (
+                  <li key={eventKey(event)}>
+                    <button
+                      type="button"
+                      className={`pv-pb-event${selected && eventKey(selected) === eventKey(event) ? ' is-selected' : ''}${event.t > position ? ' is-later' : ''}`}
+                      onClick={() => select(event)}
+                    >
+                      <span className="pv-pb-event-time mono">{clock(event.t - zero)}</span>
+                      <EventText event={event} data={data} />
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+
+          {shownRun ? (
+            <RunDetails run={shownRun} data={data} zero={zero} latest={selected?.kind !== 'run'} />
+          ) : selected?.kind === 'signal' ? (
+            <section className="pv-pb-detail">
+              <h3>{clock(selected.t - zero)}</h3>
+              <p>
+                <EventText event={selected} data={data} />
+              </p>
+            </section>
+          ) : null}
+        </div>
       </div>
     </div>
   );
