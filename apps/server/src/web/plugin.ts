@@ -4,13 +4,17 @@
  * API-looking paths that no route matched get a JSON 404 instead of the page, so a typo in an API call is an
  * error, not HTML.
  *
+ * The code runner (runner.html and everything under runner-assets/, apps/web/src/runner/) is served differently:
+ * it runs candidate code, so it gets a CSP of its own that sandboxes it into an opaque origin and allows it no
+ * network beyond its own files, and those files are sent with CORS because that opaque origin fetches them.
+ *
  * Registered as an AppPlugin (main.ts passes it to buildApp); tests pass it with their own `distDir`.
  */
 import fastifyStatic from '@fastify/static';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppPlugin } from '../app.ts';
 import { publicAccess } from '../auth/policies.ts';
 import { errorBody, routeNotFound } from '../http/errors.ts';
@@ -25,7 +29,7 @@ const SERVER_PATHS = /^\/(api|auth|wecom|healthz|_emulator)(\/|$)/;
  * The page may only talk to its own origin. No inline script or style: Vite's build emits files, and the
  * candidate link's token must not leak through a referrer to anything else.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -33,6 +37,49 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-cache',
 } as const;
+
+/** The runner's files: its script, its worker, pyodide and sql.js (apps/web/vite.config.ts puts them here). */
+export const RUNNER_ASSETS = 'runner-assets';
+
+/** A Host header that can be written into a CSP as it is: a host name or IP, and a port. */
+const PLAIN_HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The runner page's headers. `sandbox allow-scripts` gives it an opaque origin even when it is opened on its own
+ * (not only inside Pairview's `<iframe sandbox>`): no cookies, no storage, no same-origin access to Pairview.
+ * Its scripts and workers may load, and fetch, only /runner-assets/ — the path needs an origin in CSP, so each of
+ * Pairview's origins is named (PAIRVIEW_PUBLIC_URL, and the one the browser used, which differs behind a proxy or
+ * in tests). 'unsafe-eval' (which implies 'wasm-unsafe-eval'): WebAssembly needs it, and a candidate's eval() is
+ * just more of the code the runner is there to run. Only Pairview's own pages may frame it.
+ */
+export function runnerPageHeaders(origins: readonly string[]): Record<string, string> {
+  const assets = [...new Set(origins)].map((origin) => `${origin}/${RUNNER_ASSETS}/`).join(' ');
+  return {
+    'content-security-policy':
+      `default-src 'none'; script-src ${assets} blob: 'unsafe-eval'; worker-src blob:; connect-src ${assets}; ` +
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts",
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  };
+}
+
+/**
+ * The runner's files are public and fetched by an opaque origin (CORS mode, `Origin: null`): any origin may read
+ * them, without credentials. Their names carry a content hash or the engine's version, so they never change.
+ */
+const RUNNER_ASSET_HEADERS = {
+  'access-control-allow-origin': '*',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/** The origins the browser may know this server by: the configured public URL, and the request's own. */
+function pairviewOrigins(request: FastifyRequest, publicUrl: URL): string[] {
+  const origins = [publicUrl.origin];
+  if (PLAIN_HOST.test(request.host)) origins.push(`${request.protocol}://${request.host.toLowerCase()}`);
+  return origins;
+}
 
 export interface WebAppOptions {
   /** The Vite build output; default apps/web/dist. */
@@ -43,6 +90,15 @@ export function webApp(options: WebAppOptions = {}): AppPlugin {
   const distDir = resolve(options.distDir ?? DEFAULT_WEB_DIST);
   return async (app, context) => {
     let cachedPage: { mtimeMs: number; html: string } | undefined;
+    let cachedRunner: { mtimeMs: number; html: string } | undefined;
+
+    async function runnerPage(): Promise<string | undefined> {
+      const file = join(distDir, 'runner.html');
+      const info = await stat(file).catch(() => undefined);
+      if (!info) return undefined;
+      if (cachedRunner?.mtimeMs !== info.mtimeMs) cachedRunner = { mtimeMs: info.mtimeMs, html: await readFile(file, 'utf8') };
+      return cachedRunner.html;
+    }
 
     /** index.html with the server's default language (PAIRVIEW_LOCALE) for pages shown before anyone signs in. */
     async function page(): Promise<string | undefined> {
@@ -86,7 +142,19 @@ export function webApp(options: WebAppOptions = {}): AppPlugin {
         const path = request.url.split('?')[0] ?? '/';
         if (SERVER_PATHS.test(path)) return notFound(reply, path);
 
+        if (path === '/runner.html') {
+          const html = await runnerPage();
+          if (!html) return notFound(reply, path);
+          return reply.headers(runnerPageHeaders(pairviewOrigins(request, context.config.publicUrl))).type('text/html; charset=utf-8').send(html);
+        }
+
         const file = path === '/' ? undefined : await fileFor(path);
+        if (file?.startsWith(`${RUNNER_ASSETS}${sep}`)) {
+          reply.headers(RUNNER_ASSET_HEADERS);
+          // Streamed compilation (WebAssembly.instantiateStreaming) requires exactly this type.
+          if (file.endsWith('.wasm')) reply.type('application/wasm');
+          return reply.sendFile(file, { maxAge: '365d', immutable: true });
+        }
         if (file) {
           // Vite names everything under assets/ by content hash: cache for good. Other files (favicon) briefly.
           const hashed = file.startsWith(`assets${sep}`);
