@@ -53,6 +53,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * fetches its modules with `Origin: null`, which Vite's default CORS refuses. Only the runner's own paths get
  * `Access-Control-Allow-Origin: *` (the runner's sources, the packages it imports, Vite's client), not the app's.
  */
+/** In dev: what runner.html loads — its sources, packages, Vite's client and env, the React refresh preamble. */
+const RUNNER_DEV_PATHS = /^\/(?:src\/runner\/|node_modules\/|@fs\/.*\/node_modules\/|@vite\/|@id\/|@react-refresh$)/;
+
 function runnerAssets(): Plugin {
   const engines = engineFiles();
   const virtualId = 'virtual:runner-assets';
@@ -79,7 +82,10 @@ function runnerAssets(): Plugin {
           createReadStream(file).pipe(response);
           return;
         }
-        if (request.headers.origin === 'null' && /^\/(src\/runner\/|node_modules\/|@vite\/|@id\/)/.test(path)) {
+        // The sandbox and the framing rule as in production; not its connect-src (Vite's client in the page
+        // opens a WebSocket), so in dev the runner page itself could fetch — the worker still has an opaque origin.
+        if (path === '/runner.html') response.setHeader('content-security-policy', "sandbox allow-scripts; frame-ancestors 'self'");
+        if (request.headers.origin === 'null' && RUNNER_DEV_PATHS.test(path)) {
           response.setHeader('access-control-allow-origin', '*');
         }
         next();

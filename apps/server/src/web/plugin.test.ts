@@ -82,7 +82,7 @@ describe('serving the built web app', () => {
     // testConfig's PAIRVIEW_PUBLIC_URL is http://localhost:3000; the Host header names the other way in.
     const assets = 'http://localhost:3000/runner-assets/ http://pairview.test:8443/runner-assets/';
     expect(csp).toBe(
-      `default-src 'none'; script-src ${assets} blob: 'unsafe-eval'; worker-src blob:; connect-src ${assets}; ` +
+      `default-src 'none'; script-src ${assets} blob: 'unsafe-eval'; worker-src data: ${assets}; connect-src ${assets}; ` +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts",
     );
     expect(response.headers['referrer-policy']).toBe('no-referrer');

@@ -49,14 +49,17 @@ const PLAIN_HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})
  * (not only inside Pairview's `<iframe sandbox>`): no cookies, no storage, no same-origin access to Pairview.
  * Its scripts and workers may load, and fetch, only /runner-assets/ — the path needs an origin in CSP, so each of
  * Pairview's origins is named (PAIRVIEW_PUBLIC_URL, and the one the browser used, which differs behind a proxy or
- * in tests). 'unsafe-eval' (which implies 'wasm-unsafe-eval'): WebAssembly needs it, and a candidate's eval() is
- * just more of the code the runner is there to run. Only Pairview's own pages may frame it.
+ * in tests). Workers start from data: URLs (an opaque origin cannot start one from a URL of Pairview's) and
+ * inherit this policy; the modules a module worker imports count as worker scripts, hence worker-src names
+ * /runner-assets/ too. Candidate JavaScript is imported from blob: URLs. 'unsafe-eval' (which implies
+ * 'wasm-unsafe-eval'): WebAssembly needs it, and a candidate's eval() is just more of the code the runner is there
+ * to run. Only Pairview's own pages may frame it.
  */
 export function runnerPageHeaders(origins: readonly string[]): Record<string, string> {
   const assets = [...new Set(origins)].map((origin) => `${origin}/${RUNNER_ASSETS}/`).join(' ');
   return {
     'content-security-policy':
-      `default-src 'none'; script-src ${assets} blob: 'unsafe-eval'; worker-src blob:; connect-src ${assets}; ` +
+      `default-src 'none'; script-src ${assets} blob: 'unsafe-eval'; worker-src data: ${assets}; connect-src ${assets}; ` +
       "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts",
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',

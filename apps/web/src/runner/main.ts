@@ -42,22 +42,12 @@ const assets: EngineAssets = {
 };
 
 /**
- * A worker must be same-origin with its creator, and this page's origin is opaque: each worker starts from a
- * blob: URL whose script imports the bundled worker (with CORS, which the server allows on /runner-assets/).
- * A classic worker, because Chromium fails to start a *module* worker from a blob: URL in an opaque origin;
- * import() works in a classic worker, and the bundled worker and its engines are ES modules.
+ * A worker must be same-origin with its creator unless it comes from a data: URL, and this page's origin is
+ * opaque: each worker is a module worker from a data: URL that imports the bundled worker (with CORS, which the
+ * server allows on /runner-assets/). Not a blob: URL: Chromium fails to start a module worker from a blob: URL
+ * in an opaque origin, and pyodide refuses classic workers.
  */
-const workerBootstrap = URL.createObjectURL(
-  new Blob(
-    [
-      `import(${JSON.stringify(new URL(workerUrl, location.href).href)}).catch((error) => {\n` +
-        `  postMessage({ type: 'output', text: 'The runner could not load its worker: ' + error + '\\n' });\n` +
-        `  postMessage({ type: 'done', status: 'error', discard: true });\n` +
-        `});\n`,
-    ],
-    { type: 'text/javascript' },
-  ),
-);
+const workerSource = `data:text/javascript,${encodeURIComponent(`import ${JSON.stringify(new URL(workerUrl, location.href).href)};\n`)}`;
 
 /** Output goes to the page in batches (a program printing in a loop would otherwise send one message a line). */
 const FLUSH_INTERVAL_MS = 30;
@@ -94,7 +84,7 @@ let active: ActiveRun | undefined;
 function startWorker(kind: EngineKind): EngineWorker {
   const warm = warmWorkers.get(kind);
   if (warm) return warm;
-  const worker = new Worker(workerBootstrap, { name: `pairview-${kind}` });
+  const worker = new Worker(workerSource, { type: 'module', name: `pairview-${kind}` });
   const ready = new Promise<void>((resolve) => {
     const onReady = (event: MessageEvent<WorkerMessage>) => {
       if (event.data?.type !== 'ready') return;

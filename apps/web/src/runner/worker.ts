@@ -1,6 +1,6 @@
 /**
  * The worker the runner iframe starts for a language (runner/main.ts): it says 'ready', then runs one program per
- * 'run' message and answers 'started', 'output'… and 'done'. It is imported by a blob: worker inside the sandboxed
+ * 'run' message and answers 'started', 'output'… and 'done'. It is imported by a data: worker inside the sandboxed
  * iframe, so its origin is opaque too; the engines load their files from the absolute /runner-assets/ URLs given.
  *
  * Candidate code runs in this same global scope and can post messages of its own: the iframe treats what it

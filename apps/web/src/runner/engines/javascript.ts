@@ -145,7 +145,9 @@ export async function runJavaScript(language: RunLanguage, code: string, stdin: 
     Object.defineProperty(globalThis, 'close', { value: () => finish('ok'), writable: true, configurable: true });
 
     io.started();
-    import(/* @vite-ignore */ url).then(
+    // A template literal, not the bare variable: Vite's dev server wraps `import(variable)` in a helper that loads
+    // its HMR client into the worker (which then prints "[vite] connected." and keeps a timer running).
+    import(/* @vite-ignore */ `${url}`).then(
       () => {
         moduleDone = true;
         finishWhenIdle();

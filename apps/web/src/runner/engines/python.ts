@@ -60,6 +60,7 @@ interface Engine {
 let engine: Promise<Engine> | undefined;
 
 async function load(indexUrl: string): Promise<Engine> {
+  // A template literal keeps Vite's dev server from wrapping the import (see engines/javascript.ts).
   const { loadPyodide } = (await import(/* @vite-ignore */ `${indexUrl}pyodide.mjs`)) as { loadPyodide: LoadPyodide };
   const pyodide = await loadPyodide({ indexURL: indexUrl, env: { PYTHONUNBUFFERED: '1', PYTHONHASHSEED: '0' } });
   const namespace = pyodide.globals.get('dict')();
