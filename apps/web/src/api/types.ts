@@ -11,7 +11,7 @@ import type { interviewDetailSchema, interviewSummarySchema } from '../../../ser
 import type { NotificationKind } from '../../../server/src/notifications/notification.ts';
 import type { messageSchema } from '../../../server/src/notifications/routes.ts';
 import type { personSchema } from '../../../server/src/people/routes.ts';
-import type { candidateRoomSchema } from '../../../server/src/rooms/routes.ts';
+import type { candidateRoomSchema, memberRoomSchema, roomStateSchema, runSchema, signalSchema } from '../../../server/src/rooms/routes.ts';
 import type { decisionSchema, ratingSchema } from '../../../server/src/scorecards/routes.ts';
 import type { difficultySchema, questionDetailSchema, questionSummarySchema } from '../../../server/src/questions/routes.ts';
 
@@ -38,6 +38,10 @@ export type Decision = z.output<typeof decisionSchema>;
 export type InvitationResponse = InterviewSummary['interviewers'][number]['response'];
 export type InterviewStatus = InterviewSummary['status'];
 export type CandidateRoom = Out<typeof candidateRoomSchema>;
+export type MemberRoom = Out<typeof memberRoomSchema>;
+export type RoomState = Out<typeof roomStateSchema>;
+export type RunView = Out<typeof runSchema>;
+export type SignalView = Out<typeof signalSchema>;
 export type Message = Out<typeof messageSchema>;
 export type MessageStatus = Message['status'];
 export type Health = Out<typeof healthResponse>;

@@ -3,6 +3,10 @@
  * names and colours the server gave them, Yjs undo (per person, not CodeMirror's history: room-design.md §4),
  * the language and the read-only lock switched through compartments without rebuilding the editor (swapping
  * EditorStates desyncs the binding, y-codemirror.next#36). Large pastes are reported to `onLargePaste`.
+ *
+ * Like the playback's editor, it lives in a shadow root so CodeMirror's styles (and y-codemirror's carets) load as
+ * constructed stylesheets, which the page's CSP allows (a <style> element it would block); inside the editor every
+ * style is therefore a CodeMirror theme. The host element's size comes from the page's CSS.
  */
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
@@ -26,11 +30,35 @@ export interface CollabEditorProps {
   label: string;
   placeholderText?: string;
   lineNumbers?: boolean;
+  /** Code (monospace) or prose (notes). */
+  prose?: boolean;
   onLargePaste?: (chars: number) => void;
   className?: string;
 }
 
-export function CollabEditor({ text, awareness, language, readOnly, label, placeholderText, lineNumbers: numbers = true, onLargePaste, className }: CollabEditorProps) {
+const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace";
+
+const editorTheme = EditorView.theme({
+  '&': { height: '100%', fontSize: '14px', backgroundColor: '#ffffff' },
+  '&.cm-focused': { outline: '2px solid #2b5fd9', outlineOffset: '-2px' },
+  '.cm-scroller': { fontFamily: MONO, lineHeight: '1.55' },
+  '.cm-gutters': { backgroundColor: '#f9fafb', color: '#858e9c', borderRight: '1px solid #e2e5ea' },
+});
+
+/** A locked pad looks locked (and says so to screen readers through aria-readonly). */
+const lockedTheme = EditorView.theme({ '&': { backgroundColor: '#f3f4f6' } });
+
+function lock(readOnly: boolean) {
+  return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly), ...(readOnly ? [lockedTheme, EditorView.contentAttributes.of({ 'aria-readonly': 'true' })] : [])];
+}
+
+const proseTheme = EditorView.theme({
+  '&': { fontSize: '13px' },
+  '.cm-scroller': { fontFamily: 'inherit', lineHeight: '1.6' },
+  '.cm-content': { padding: '8px 4px' },
+});
+
+export function CollabEditor({ text, awareness, language, readOnly, label, placeholderText, lineNumbers: numbers = true, prose = false, onLargePaste, className }: CollabEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   const languageSlot = useRef(new Compartment());
@@ -40,8 +68,11 @@ export function CollabEditor({ text, awareness, language, readOnly, label, place
 
   useEffect(() => {
     const undoManager = new Y.UndoManager(text);
+    const element = host.current!;
+    const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const editor = new EditorView({
-      parent: host.current!,
+      parent: root,
+      root,
       state: EditorState.create({
         doc: text.toString(),
         extensions: [
@@ -54,10 +85,12 @@ export function CollabEditor({ text, awareness, language, readOnly, label, place
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...yUndoManagerKeymap, indentWithTab]),
           EditorView.lineWrapping,
+          editorTheme,
+          ...(prose ? [proseTheme] : []),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           ...(placeholderText ? [placeholder(placeholderText)] : []),
           languageSlot.current.of([]),
-          lockSlot.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+          lockSlot.current.of(lock(readOnly)),
           yCollab(text, awareness, { undoManager }),
           EditorView.updateListener.of((update) => {
             for (const tr of update.transactions) {
@@ -91,7 +124,7 @@ export function CollabEditor({ text, awareness, language, readOnly, label, place
   }, [language, text]);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: lockSlot.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]) });
+    view.current?.dispatch({ effects: lockSlot.current.reconfigure(lock(readOnly)) });
   }, [readOnly]);
 
   return <div ref={host} className={`collab-editor${readOnly ? ' is-locked' : ''}${className ? ` ${className}` : ''}`} data-readonly={readOnly} />;

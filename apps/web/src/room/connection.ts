@@ -37,8 +37,15 @@ export class RoomConnection {
   private status: Status = 'connecting';
   private readonly listeners = new Set<() => void>();
 
-  constructor(interviewId: string, linkToken?: string) {
+  private readonly me: PresentUser;
+
+  /**
+   * `me` is how this page shows its own person; others see what the server stamps (from the session or the link)
+   * whatever this says.
+   */
+  constructor(interviewId: string, me: PresentUser, linkToken?: string) {
     this.interviewId = interviewId;
+    this.me = me;
     this.token = linkToken ? `link:${linkToken}` : 'session';
     const url = new URL(`/collab/${interviewId}`, window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -74,6 +81,8 @@ export class RoomConnection {
         },
       });
       provider.attach();
+      // Announcing oneself is what makes the server stamp and share this client's presence and cursor.
+      provider.setAwarenessField('user', this.me);
       entry = { doc, provider };
       this.documents.set(name, entry);
     }
@@ -114,13 +123,16 @@ export class RoomConnection {
 }
 
 /** One connection while the component is mounted (made in an effect, so a remount gets a fresh one). */
-export function useRoomConnection(interviewId: string, linkToken?: string): RoomConnection | undefined {
+export function useRoomConnection(interviewId: string, me: PresentUser | undefined, linkToken?: string): RoomConnection | undefined {
   const [connection, setConnection] = useState<RoomConnection>();
+  const { name, color, kind, personId } = me ?? {};
   useEffect(() => {
-    const next = new RoomConnection(interviewId, linkToken);
+    // Not before the page knows who it is.
+    if (name === undefined || color === undefined || kind === undefined || personId === undefined) return;
+    const next = new RoomConnection(interviewId, { name, color, kind, personId }, linkToken);
     setConnection(next);
     return () => next.destroy();
-  }, [interviewId, linkToken]);
+  }, [interviewId, linkToken, name, color, kind, personId]);
   return connection;
 }
 

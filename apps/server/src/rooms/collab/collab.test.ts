@@ -106,6 +106,20 @@ describe('who gets which document', () => {
     await expect(client(id, { linkToken: other.token }).open(documentName('ctrl', id))).rejects.toThrow('refused: link_invalid');
   });
 
+  it('everyone with the control document open is present, by the name the server knows', async () => {
+    const { id, token } = await newInterview();
+    const candidate = await client(id, { linkToken: token }).open(documentName('ctrl', id));
+    const member = await client(id, { cookie: interviewerCookie }).open(documentName('ctrl', id));
+    // Browsers announce themselves (the room page sets `user`); what they claim is replaced by the server.
+    candidate.provider.setAwarenessField('user', { name: 'anyone' });
+    member.provider.setAwarenessField('user', { name: 'anyone' });
+    // Each sees the other as the server named them (its own state is its own: what it set).
+    const others = (doc: typeof member) =>
+      [...doc.provider.awareness!.getStates()].filter(([clientId]) => clientId !== doc.doc.clientID).map(([, s]) => (s['user'] as { name?: string } | undefined)?.name);
+    await eventually(() => others(member).join() === '王芳', 'the member sees the candidate');
+    await eventually(() => others(candidate).join() === '陈杰', 'the candidate sees the member');
+  });
+
   it('a socket opened from another site is refused at the upgrade', async () => {
     const { id } = await newInterview();
     const evil = client(id, { cookie: interviewerCookie }, { origin: 'https://evil.example' });
