@@ -20,7 +20,11 @@ import { interviewNotFound } from '../interviews/errors.ts';
 /** Bump when the cached track's shape or meaning changes: older caches are rebuilt from the log. */
 export const TRACK_VERSION = 1;
 
-/** A seek applies at most this many edits after a keyframe (a keyframe is the whole text, so not too many). */
+/**
+ * A seek applies at most this many edits after a keyframe; each keyframe is the whole text. For 20,000 edits, 1,000
+ * costs a worst seek of a few ms in the browser and keeps the answer at about 775 KiB (500 adds 190 KiB for a seek
+ * nobody notices; bench/playback.ts compares them).
+ */
 export const KEYFRAME_EVERY = 1000;
 
 /** Update rows read per query while building, so a long log never sits in memory at once. */
@@ -406,24 +410,20 @@ export class EditTrackBuilder {
 
 export const padDocument = (interviewId: string) => `code:${interviewId}`;
 
-type PackedRow = [id: string, update: string, kind: PlaybackAuthorKind, personId: string | null, name: string, at: number];
-
-/**
- * Feeds the updates after `afterId` to the builder in id order, a batch per query. A batch comes as one JSON array
- * (json_agg) rather than as rows: for 20,000 small rows the driver's per-row work took twice as long as the query.
- */
+/** Feeds the updates after `afterId` to the builder in id order, a batch per query. */
 async function readUpdates(db: Db, document: string, afterId: string, into: EditTrackBuilder, batchSize: number): Promise<void> {
   for (let after = afterId; ; ) {
-    const { rows } = await sql<{ batch: PackedRow[] | null }>`
-      select json_agg(json_build_array(id::text, encode(update, 'base64'), author_kind, person_id, author_name,
-                      floor(extract(epoch from created_at) * 1000)) order by id) as batch
-      from (select * from collab_updates where document = ${document} and id > ${after} order by id limit ${batchSize}) as page`.execute(db);
-    const batch = rows[0]?.batch ?? [];
-    for (const [id, update, kind, personId, name, at] of batch) {
-      into.add({ id, update: Buffer.from(update, 'base64'), author_kind: kind, person_id: personId, author_name: name, created_at: new Date(at) });
-    }
-    if (batch.length < batchSize) return;
-    after = batch[batch.length - 1]![0];
+    const rows = await db
+      .selectFrom('collab_updates')
+      .select(['id', 'update', 'author_kind', 'person_id', 'author_name', 'created_at'])
+      .where('document', '=', document)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) into.add(row);
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1]!.id;
   }
 }
 
@@ -433,6 +433,9 @@ async function readUpdates(db: Db, document: string, afterId: string, into: Edit
  *
  * Ids come from a sequence, so a row committed late can carry a lower id than one already cached (several
  * writers); the cache counts the rows it applied, and a count that no longer matches means a cold rebuild.
+ *
+ * The first open after the interview pays for the build (about half a second for 20,000 updates; bench); calling
+ * this once the interview has ended and its last updates are written makes every open a cached one.
  */
 export async function editTrack(db: Db, interviewId: string, options: { batchSize?: number } = {}): Promise<Omit<EditTrack, 'yState'> | undefined> {
   const document = padDocument(interviewId);
