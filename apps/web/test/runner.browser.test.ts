@@ -3,34 +3,28 @@
  * build (runner.html, runner-assets/ with pyodide and sql.js): the real runner-client.ts on a page of Pairview's
  * origin drives the sandboxed runner iframe.
  *
- * The host page is this test's own (no room page imports the runner yet): a route on the same app serves it with
- * the app page's exact headers, and serves runner-client.ts and runner/protocol.ts from the source with their types
- * stripped (Node's own stripTypeScriptTypes: they use erasable syntax only), so what runs is the code the room uses.
+ * The host page is the test's own (runner-host.ts: no room page imports the runner yet), served by the same app
+ * with the app page's exact headers, running runner-client.ts from the source.
  *
  * Isolation is checked from inside the runner: the program cannot read Pairview's cookie or localStorage and
  * cannot reach /api/me with the member's cookie. Which failure and why: the runner's CSP refuses the request
  * before it leaves the browser (a `securitypolicyviolation` on connect-src, fetch rejects with a TypeError), so
  * the server never sees it — while the same fetch from the Pairview page, with the same cookie, answers 200.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { stripTypeScriptTypes } from 'node:module';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppPlugin } from '../../server/src/app.ts';
 import { SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
-import { publicAccess } from '../../server/src/auth/policies.ts';
-import { PAGE_HEADERS, webApp } from '../../server/src/web/plugin.ts';
+import { webApp } from '../../server/src/web/plugin.ts';
 import { buildTestApp, createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../../server/test/helpers.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../../../test-support/chromium.ts';
-import type { RunRequest, RunResult } from '../src/room/runner-client.ts';
+import type { RunRequest } from '../src/room/runner-client.ts';
 import { buildWebAppForTest } from './production-build.ts';
-
-const webSrc = resolve(fileURLToPath(new URL('../src/', import.meta.url)));
+import { openRunnerHost, runOnPage, runnerTestHost, type ObservedRun } from './runner-host.ts';
 
 let database: MigratedTestDatabase;
 let app: FastifyInstance;
@@ -42,69 +36,19 @@ let page: Page;
 /** Every path the server was asked for, to show what never reached it. */
 const requests: string[] = [];
 
-const HOST_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>runner host</title>
-<script type="module" src="/test-runner-host/host.js"></script></head><body></body></html>`;
-
-/** The host page's script: the real runner client on window, and one on a runner page that never answers. */
-const HOST_SCRIPT = `import { createCodeRunner } from '/test-runner-host/src/room/runner-client.ts';
-window.runner = createCodeRunner();
-window.createCodeRunner = createCodeRunner;
-window.hostReady = true;`;
-
-/** A stand-in runner page for the watchdog: it says it is ready and has started, then never answers again. */
-const SILENT_RUNNER = `<!doctype html><html><head><script type="module" src="/test-runner-host/silent-runner.js"></script></head></html>`;
-const SILENT_RUNNER_SCRIPT = `addEventListener('message', (event) => {
-  if (event.data?.type === 'run') parent.postMessage({ source: 'pairview-runner', type: 'started', id: event.data.id }, '*');
-});
-parent.postMessage({ source: 'pairview-runner', type: 'ready' }, '*');`;
-
-const testHost: AppPlugin = (server) => {
-  server.addHook('onRequest', async (request) => {
-    requests.push(request.url);
-  });
-  const config = { policy: publicAccess, summary: 'Test only: a Pairview-origin page that drives the runner' };
-  server.get('/test-runner-host', { config }, async (_request, reply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(HOST_PAGE));
-  server.get('/test-runner-host/host.js', { config }, async (_request, reply) => reply.type('text/javascript').send(HOST_SCRIPT));
-  server.get('/test-runner-host/silent-runner.html', { config }, async (_request, reply) =>
-    reply.header('content-security-policy', "default-src 'none'; script-src 'self'; sandbox allow-scripts").type('text/html').send(SILENT_RUNNER),
-  );
-  server.get('/test-runner-host/silent-runner.js', { config }, async (_request, reply) =>
-    reply.header('access-control-allow-origin', '*').type('text/javascript').send(SILENT_RUNNER_SCRIPT),
-  );
-  server.get('/test-runner-host/src/*', { config }, async (request, reply) => {
-    const file = resolve(webSrc, (request.params as { '*': string })['*']);
-    if (!file.startsWith(webSrc + sep) || !file.endsWith('.ts')) return reply.code(404).send();
-    return reply.type('text/javascript').send(stripTypeScriptTypes(readFileSync(file, 'utf8')));
-  });
-};
-
-declare global {
-  interface Window {
-    runner: import('../src/room/runner-client.ts').CodeRunner;
-    createCodeRunner: typeof import('../src/room/runner-client.ts').createCodeRunner;
-    hostReady: boolean;
-  }
-}
-
-type Observed = RunResult & { chunks: string[] };
-
 /** A run through the page's runner, with the chunks onOutput saw. */
-async function run(request: RunRequest): Promise<Observed> {
-  return page.evaluate(async (request) => {
-    const chunks: string[] = [];
-    const result = await window.runner.run(request, (chunk) => chunks.push(chunk));
-    return { ...result, chunks };
-  }, request);
+function run(request: RunRequest): Promise<ObservedRun> {
+  return runOnPage(page, request);
 }
 
-function expectChunksMakeOutput(result: Observed) {
+function expectChunksMakeOutput(result: ObservedRun) {
   expect(result.chunks.join('')).toBe(result.output);
 }
 
 beforeAll(async () => {
   distDir = await buildWebAppForTest('pairview-runner-dist-');
   database = await createMigratedDatabase('pv_runner');
-  app = await buildTestApp(database, { plugins: [webApp({ distDir }), testHost] });
+  app = await buildTestApp(database, { plugins: [webApp({ distDir }), runnerTestHost({ onRequest: (url) => requests.push(url) })] });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -121,8 +65,7 @@ beforeAll(async () => {
   context.setDefaultTimeout(20_000);
   await context.addCookies([{ name: SESSION_COOKIE, value: cookie.slice(SESSION_COOKIE.length + 1), url: base, httpOnly: true, sameSite: 'Lax' }]);
   page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${base}/test-runner-host`);
-  await page.waitForFunction(() => window.hostReady === true);
+  await openRunnerHost(page, base);
   await page.evaluate(() => localStorage.setItem('pairview-canary', 'local-storage-canary'));
 }, 120_000);
 

@@ -30,6 +30,7 @@ import {
   type RunStatus,
   type RunnerMessage,
   type WorkerMessage,
+  type WorkerPrepare,
   type WorkerRun,
 } from './protocol.ts';
 import workerUrl from './worker.ts?worker&url';
@@ -63,7 +64,11 @@ interface EngineWorker {
   ready: Promise<void>;
 }
 
-const warmWorkers = new Map<EngineKind, EngineWorker>();
+/**
+ * The worker each kind's next run will use, its engine loading or loaded. Python's and SQL's stay here across
+ * runs; JavaScript's is taken by a run and replaced by a spare, so a warm run does not wait for sucrase.
+ */
+const idleWorkers = new Map<EngineKind, EngineWorker>();
 
 interface ActiveRun {
   id: number;
@@ -81,9 +86,7 @@ interface ActiveRun {
 
 let active: ActiveRun | undefined;
 
-function startWorker(kind: EngineKind): EngineWorker {
-  const warm = warmWorkers.get(kind);
-  if (warm) return warm;
+function spawnWorker(kind: EngineKind): EngineWorker {
   const worker = new Worker(workerSource, { type: 'module', name: `pairview-${kind}` });
   const ready = new Promise<void>((resolve) => {
     const onReady = (event: MessageEvent<WorkerMessage>) => {
@@ -93,16 +96,27 @@ function startWorker(kind: EngineKind): EngineWorker {
     };
     worker.addEventListener('message', onReady);
   });
-  const engine = { worker, ready };
-  if (kind !== 'javascript') warmWorkers.set(kind, engine);
+  void ready.then(() => worker.postMessage({ type: 'prepare', kind, assets } satisfies WorkerPrepare));
+  return { worker, ready };
+}
+
+function takeWorker(kind: EngineKind): EngineWorker {
+  const engine = idleWorkers.get(kind) ?? spawnWorker(kind);
+  if (kind === 'javascript') idleWorkers.delete(kind);
+  else idleWorkers.set(kind, engine);
   return engine;
+}
+
+/** Gets the next run's worker loading now: a spare for JavaScript, a replacement after a kill. */
+function prepareNext(kind: EngineKind) {
+  if (!idleWorkers.has(kind)) idleWorkers.set(kind, spawnWorker(kind));
 }
 
 function dropWorker(run: ActiveRun) {
   run.worker.onmessage = null;
   run.worker.onerror = null;
   run.worker.terminate();
-  if (warmWorkers.get(run.kind)?.worker === run.worker) warmWorkers.delete(run.kind);
+  if (idleWorkers.get(run.kind)?.worker === run.worker) idleWorkers.delete(run.kind);
 }
 
 function flush(run: ActiveRun) {
@@ -127,8 +141,10 @@ function finish(run: ActiveRun, status: RunStatus, options: { kill: boolean; not
   active = undefined;
   clearTimeout(run.timer);
   const durationMs = run.startedAt === undefined ? 0 : performance.now() - run.startedAt;
-  if (options.kill || run.kind === 'javascript') dropWorker(run);
-  else {
+  if (options.kill || run.kind === 'javascript') {
+    dropWorker(run);
+    prepareNext(run.kind);
+  } else {
     run.worker.onmessage = null;
     run.worker.onerror = null;
   }
@@ -184,7 +200,7 @@ function start(request: HostRun) {
     return;
   }
   const kind = engineOf(request.language);
-  const { worker, ready } = startWorker(kind);
+  const { worker, ready } = takeWorker(kind);
   const run: ActiveRun = {
     id: request.id,
     kind,

@@ -85,6 +85,13 @@ export interface WorkerRun {
   assets: EngineAssets;
 }
 
+/** Load the engine ahead of the first run (a spare JavaScript worker; Python again after a kill). */
+export interface WorkerPrepare {
+  type: 'prepare';
+  kind: EngineKind;
+  assets: EngineAssets;
+}
+
 export type WorkerMessage =
   /** The worker's module has loaded and listens. */
   | { type: 'ready' }

@@ -6,13 +6,13 @@
  * Candidate code runs in this same global scope and can post messages of its own: the iframe treats what it
  * hears as the program's word (which it is) and enforces the time and output limits itself.
  */
-import type { WorkerMessage, WorkerRun } from './protocol.ts';
+import type { EngineKind, EngineAssets, WorkerMessage, WorkerPrepare, WorkerRun } from './protocol.ts';
 import type { EngineIO } from './engines/io.ts';
 import { utf8Length } from './output.ts';
 
 interface WorkerScope {
   postMessage(message: WorkerMessage): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRun>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRun | WorkerPrepare>) => void): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -23,6 +23,10 @@ let busy = false;
 
 scope.addEventListener('message', (event) => {
   const request = event.data;
+  if (request?.type === 'prepare') {
+    prepare(request.kind, request.assets);
+    return;
+  }
   if (request?.type !== 'run' || busy) return;
   busy = true;
   let started = false;
@@ -54,6 +58,17 @@ scope.addEventListener('message', (event) => {
 });
 
 post({ type: 'ready' });
+
+/** Loads the engine now, so that the run finds it ready; a failure is reported by the run that needs it. */
+function prepare(kind: EngineKind, assets: EngineAssets) {
+  const loading =
+    kind === 'javascript'
+      ? import('./engines/javascript.ts')
+      : kind === 'python'
+        ? import('./engines/python.ts').then(({ preparePython }) => preparePython(assets.pyodideIndexUrl))
+        : import('./engines/sql.ts').then(({ prepareSql }) => prepareSql(assets.sqlWasmUrl));
+  loading.catch(() => {});
+}
 
 async function run(request: WorkerRun, io: EngineIO): Promise<'ok' | 'error'> {
   switch (request.language) {

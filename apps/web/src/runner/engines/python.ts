@@ -68,6 +68,12 @@ async function load(indexUrl: string): Promise<Engine> {
   return { pyodide, run: namespace.get('run') };
 }
 
+/** Starts loading pyodide before the first run asks for it. */
+export async function preparePython(indexUrl: string): Promise<void> {
+  engine ??= load(indexUrl);
+  await engine;
+}
+
 /** Resolves to the exit status; rejects when the engine itself failed (the worker must then be replaced). */
 export async function runPython(code: string, stdin: string, indexUrl: string, io: EngineIO): Promise<'ok' | 'error'> {
   engine ??= load(indexUrl);

@@ -10,6 +10,12 @@ import type { EngineIO } from './io.ts';
 
 let sqlite: Promise<SqlJsStatic> | undefined;
 
+/** Starts compiling SQLite before the first run asks for it. */
+export async function prepareSql(wasmUrl: string): Promise<void> {
+  sqlite ??= initSqlJs({ locateFile: () => wasmUrl });
+  await sqlite;
+}
+
 export async function runSql(script: string, wasmUrl: string, io: EngineIO): Promise<'ok' | 'error'> {
   sqlite ??= initSqlJs({ locateFile: () => wasmUrl });
   let SQL: SqlJsStatic;
