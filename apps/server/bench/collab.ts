@@ -18,7 +18,7 @@
  * on the clients' clock: a room's three clients share a worker thread, and each keystroke's text carries the time
  * it was typed.
  *
- * COLLAB_BENCH_STEPS=100,300 measures only those numbers of rooms (both series); COLLAB_BENCH_WINDOW_MS=20000
+ * COLLAB_BENCH_STEPS=100,300 measures only those numbers of rooms (both series), COLLAB_BENCH_SERIES=typing only that series; COLLAB_BENCH_WINDOW_MS=20000
  * measures longer; COLLAB_BENCH_PROFILE=<dir> writes a --cpu-prof profile of the server process into <dir>.
  */
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ interface Series {
 const SERIES: Series[] = [
   { name: 'typing', cursor: false, steps: STEPS_FROM_ENV ?? [200, 300, 400, 500, 600] },
   { name: 'typing, cursor moved each keystroke', cursor: true, steps: STEPS_FROM_ENV ?? [100, 200, 300] },
-];
+].filter((series) => !process.env['COLLAB_BENCH_SERIES'] || series.name === process.env['COLLAB_BENCH_SERIES']);
 /** After new rooms open, before measuring: their first syncs and stores are not the steady state. */
 const WARMUP_MS = 2000;
 const WINDOW_MS = Number(process.env['COLLAB_BENCH_WINDOW_MS'] ?? 6000);
@@ -429,6 +429,9 @@ export interface CapacityRow {
   'server CPU': string;
   'clients CPU': string;
   'rest of machine': string;
+  /** How late the server's event loop ran its timers: time a message waits before the server gets to it. */
+  'server loop p99 ms': number;
+  'server loop max ms': number;
   'server RSS MB': number;
   'client loop p99 ms': number;
 }
@@ -448,6 +451,7 @@ async function measureCapacity(setup: Setup, series: Series): Promise<CapacityRo
       const failure = opened.find((o) => o.failure)?.failure;
       await pause(WARMUP_MS);
 
+      await setup.server.stats(); // resets its event-loop histogram
       const serverBefore = processCpuMs(pid);
       const clientsBefore = process.cpuUsage();
       const machineBefore = machineCpu();
@@ -455,6 +459,7 @@ async function measureCapacity(setup: Setup, series: Series): Promise<CapacityRo
       const results = await Promise.all(workers.map((worker) => worker.ask<'measured'>({ type: 'measure', windowMs: WINDOW_MS, graceMs: GRACE_MS })));
       const elapsedMs = performance.now() - started;
       const serverMs = processCpuMs(pid) - serverBefore;
+      const serverStats = await setup.server.stats();
       const clientsUsage = process.cpuUsage(clientsBefore);
       const clientsMs = (clientsUsage.user + clientsUsage.system) / 1000;
       const machineAfter = machineCpu();
@@ -479,6 +484,8 @@ async function measureCapacity(setup: Setup, series: Series): Promise<CapacityRo
         'server CPU': share(serverMs),
         'clients CPU': share(clientsMs),
         'rest of machine': share(Math.max(0, machineMs - serverMs - clientsMs)),
+        'server loop p99 ms': round1(serverStats.loopDelayP99Ms),
+        'server loop max ms': round1(serverStats.loopDelayMaxMs),
         'server RSS MB': processRssMb(pid),
         'client loop p99 ms': round1(Math.max(...results.map((r) => r.loopDelayP99Ms))),
       });

@@ -3,11 +3,13 @@
  * worker) as a process of its own, for tests that kill it (crash.test.ts) and benchmarks that measure it alone
  * (bench/collab.ts). Run as a script it reads DATABASE_URL, PORT (0: any free one), SESSION_SECRET and optionally
  * REDIS_URL, and prints `room server listening on <port>` once it accepts sockets; SIGTERM closes it gracefully
- * (documents stored, buffered updates written) and exits 0.
+ * (documents stored, buffered updates written) and exits 0. Over the IPC channel, 'stats' answers with its
+ * event-loop delay (benchmarks).
  *
  * `spawnRoomServer` starts it from a parent and waits for that line. No vitest import here: the child is plain Node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { fastifyCookie } from '@fastify/cookie';
 import { buildApp } from '../src/app.ts';
@@ -29,6 +31,16 @@ export interface RoomServerProcess {
   kill9(): Promise<void>;
   /** SIGTERM and wait for the graceful exit. */
   stop(): Promise<void>;
+  /** The server's event-loop delay since the last call (and its documents and connections now). */
+  stats(): Promise<RoomServerStats>;
+}
+
+export interface RoomServerStats {
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  documents: number;
+  connections: number;
 }
 
 export async function spawnRoomServer(options: {
@@ -47,7 +59,7 @@ export async function spawnRoomServer(options: {
   };
   if (options.redisUrl) env['REDIS_URL'] = options.redisUrl;
   else delete env['REDIS_URL'];
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -72,6 +84,12 @@ export async function spawnRoomServer(options: {
       child.kill('SIGTERM');
       await exited;
     },
+    stats() {
+      return new Promise((resolve) => {
+        child.once('message', (stats) => resolve(stats as RoomServerStats));
+        child.send('stats');
+      });
+    },
   };
 }
 
@@ -93,6 +111,23 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   console.log(`room server listening on ${typeof address === 'object' && address ? address.port : config.port}`);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  process.on('message', (request) => {
+    if (request !== 'stats') return;
+    const { documents, connections } = collab.stats();
+    const stats: RoomServerStats = {
+      loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+      documents,
+      connections,
+    };
+    loopDelay.reset();
+    process.send?.(stats);
+  });
+  // The IPC channel must not keep the process alive, nor its end stop it: SIGTERM does.
+  process.channel?.unref();
   process.once('SIGTERM', () => {
     void (async () => {
       await collab.close();
