@@ -67,6 +67,9 @@ const WINDOW_MS = Number(process.env['COLLAB_BENCH_WINDOW_MS'] ?? 6000);
 const GRACE_MS = 1000;
 const P99_LIMIT_MS = 100;
 const CLIENT_WORKERS = 2;
+/** No new step starts after this long: the whole benchmark stays under 3 minutes on a fast machine too. */
+const BUDGET_MS = 150_000;
+const benchStarted = performance.now();
 const SESSION_SECRET = 'collab-bench-session-secret-0123456789abcdef';
 
 interface Room {
@@ -444,6 +447,10 @@ async function measureCapacity(setup: Setup, series: Series): Promise<CapacityRo
   let open = 0;
   try {
     for (const target of series.steps) {
+      if (performance.now() - benchStarted > BUDGET_MS) {
+        console.log(`  ${series.name}: stopped before ${target} rooms, the benchmark's time is up`);
+        break;
+      }
       const fresh = (await setup.rooms(target)).slice(open);
       // Whole rooms per worker, so a room's clients share a clock.
       const opened = await Promise.all(workers.map((worker, w) => worker.ask<'opened'>({ type: 'open', cursor: series.cursor, rooms: fresh.filter((_, i) => i % workers.length === w) })));
