@@ -17,6 +17,7 @@ import { interviewJobKey, planFeedbackChaser, planInterviewJobs, removeJob, unpl
 import { requireActivePeople } from '../people/people.ts';
 import { requireOfferableQuestion, requireQuestionChangeable } from '../questions/service.ts';
 import { announceRoomChange } from '../rooms/events.ts';
+import { planPlaybackBuild } from '../rooms/tasks.ts';
 import { createRoom, linkExpiry } from '../rooms/links.ts';
 import { STATUS_ZH, interviewNotFound, interviewNotStarted, notOnPanel } from './errors.ts';
 
@@ -376,6 +377,7 @@ export async function completeInterview({ db, clock }: DomainContext, id: string
     await removeJob(tx, interviewJobKey('candidate_late', id));
     // The feedback chaser counts from the real end, not the planned one.
     await planFeedbackChaser(tx, { id, startsAt: row.starts_at }, now);
+    await planPlaybackBuild(tx, id, now);
   });
 }
 

@@ -8,6 +8,7 @@ import { housekeepingCron, housekeepingTasks } from '../auth/housekeeping.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { Notifier } from './notifier.ts';
+import { roomTasks } from '../rooms/tasks.ts';
 import { ensureDigestPlanned, notificationTasks } from './tasks.ts';
 import { startWorkerRecovery } from './worker-recovery.ts';
 
@@ -61,7 +62,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
   const runner = await run({
     events: recovery.events,
     pgPool: deps.pool,
-    taskList: { ...deps.extraTasks, ...notificationTasks(deps), ...housekeepingTasks(deps) },
+    taskList: { ...deps.extraTasks, ...notificationTasks(deps), ...housekeepingTasks(deps), ...roomTasks(deps) },
     concurrency,
     noHandleSignals: true, // main.ts owns shutdown
     // Jobs tied to an interview or to the company's time zone (the digest re-plans itself) Pairview plans itself;

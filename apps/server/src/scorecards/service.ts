@@ -38,7 +38,9 @@ export async function submitScorecard({ db, clock }: Ctx, interviewId: string, i
         zh: '这场面试已取消，无需填写面评。',
       });
     }
-    if (interview.starts_at > now) {
+    // An interview begins at its planned time, or earlier when the room was started ("Start interview").
+    const room = await tx.selectFrom('rooms').select('started_at').where('interview_id', '=', interviewId).executeTakeFirst();
+    if (interview.starts_at > now && !room?.started_at && interview.status !== 'completed') {
       throw interviewNotStarted('This interview has not started yet; write the scorecard after it', '这场面试还没有开始，请在面试开始后再填写面评。');
     }
     const seat = await tx

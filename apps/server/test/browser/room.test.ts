@@ -303,7 +303,7 @@ describe('the interview room in a browser', () => {
     await shot(alicePage, 'signals');
   });
 
-  it('a server restart mid-interview: both clients reconnect and no edit is lost', async () => {
+  it('a server restart mid-interview: both clients reconnect and no edit is lost', { timeout: 60_000 }, async () => {
     const before = await padText(alicePage);
     await server.close();
     // Typed while the server is down: kept by the client and sent when it is back.
@@ -318,7 +318,7 @@ describe('the interview room in a browser', () => {
       .poll(async () => {
         const [a, c] = [await padText(alicePage), await padText(candidatePage)];
         return a === c && a.includes('typed while offline') && a.includes('typed after the restart') && a.startsWith(before.split('\n')[0]!);
-      }, { timeout: 20_000 })
+      }, { timeout: 40_000 })
       .toBe(true);
   });
 
@@ -334,6 +334,26 @@ describe('the interview room in a browser', () => {
     const link = await candidatePage.evaluate(async (path) => (await fetch(path)).status, `/api/room-links/${token}`);
     expect(link).toBe(403);
     expect(await padText(alicePage)).toBe(finalText);
+  });
+
+  it('after the end, the scorecard is written in the room with the notes beside it, and the playback shows the final text', async () => {
+    await alicePage.getByRole('tab', { name: zh.detail.scorecards }).click();
+    const tab = alicePage.locator('.scorecard-with-notes');
+    expect(await tab.locator('.notes-editor').first().textContent()).toContain('NOTES-CANARY');
+    await tab.getByText(zh.rating.yes, { exact: true }).click();
+    await tab.getByRole('button', { name: zh.scorecard.submit }).click();
+    await tab.getByText(zh.scorecard.submittedTitle).waitFor();
+    await shot(alicePage, 'scorecard-submitted');
+    const card = await database.db.selectFrom('scorecards').select('rating').where('interview_id', '=', interviewId).where('interviewer_id', '=', people.alice.id).executeTakeFirst();
+    expect(card?.rating).toBe('yes');
+
+    const finalText = await padText(alicePage);
+    await alicePage.getByTestId('playback-link').click();
+    await alicePage.waitForURL(/\/playback$/);
+    await expect
+      .poll(() => alicePage.locator('.cm-content').first().evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n')), { timeout: 15_000 })
+      .toContain(finalText.split('\n').at(-1)!);
+    await shot(alicePage, 'playback');
   });
 
   it('looks right on a phone and in English', async () => {

@@ -173,7 +173,9 @@ function MyScorecard({ interview, onSubmitted }: { interview: InterviewDetail; o
   if (!interview.me || interview.status === 'cancelled') return null;
   if (interview.me.scorecardSubmitted) return <Alert tone="success" title={t.scorecard.submittedTitle} />;
   if (interview.me.response === 'declined') return <Alert tone="neutral" title={t.scorecard.declinedTitle} />;
-  if (new Date(interview.startsAt).getTime() > Date.now()) {
+  // Begun: by the clock, or from the room (started or ended early).
+  const begun = interview.status === 'completed' || interview.room?.startedAt || new Date(interview.startsAt).getTime() <= Date.now();
+  if (!begun) {
     return <Alert tone="neutral" title={t.scorecard.notYetTitle}>{t.scorecard.notYetText}</Alert>;
   }
   return <ScorecardForm interviewId={interview.id} onSubmitted={onSubmitted} />;

@@ -37,6 +37,8 @@ export interface CollabEditorProps {
 }
 
 const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace";
+/** The page's own font stack (styles.css --font): page CSS does not reach into the shadow root. */
+const PROSE = "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans SC', 'WenQuanYi Micro Hei', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 const editorTheme = EditorView.theme({
   '&': { height: '100%', fontSize: '14px', backgroundColor: '#ffffff' },
@@ -54,7 +56,7 @@ function lock(readOnly: boolean) {
 
 const proseTheme = EditorView.theme({
   '&': { fontSize: '13px' },
-  '.cm-scroller': { fontFamily: 'inherit', lineHeight: '1.6' },
+  '.cm-scroller': { fontFamily: PROSE, lineHeight: '1.6' },
   '.cm-content': { padding: '8px 4px' },
 });
 

@@ -51,8 +51,12 @@ export class RoomConnection {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     this.socket = new HocuspocusProviderWebsocket({
       url: url.toString(),
-      // Reconnect for ever (a server restart, a flaky phone connection), except after a dead link.
+      // Reconnect for ever (a server restart, a flaky phone connection), except after a dead link; soon, and at
+      // least every 5 s, since an interview is waiting (the provider's default backs off to 30 s).
       maxAttempts: 0,
+      delay: 500,
+      factor: 1.5,
+      maxDelay: 5000,
       onStatus: ({ status }) => this.setStatus(status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected'),
       onClose: ({ event }) => {
         if (event.code === LINK_INVALID) {
