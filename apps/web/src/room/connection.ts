@@ -51,12 +51,10 @@ export class RoomConnection {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     this.socket = new HocuspocusProviderWebsocket({
       url: url.toString(),
-      // Reconnect for ever (a server restart, a flaky phone connection), except after a dead link; soon, and at
-      // least every 5 s, since an interview is waiting (the provider's default backs off to 30 s).
+      // Reconnect for ever (a server restart, a flaky phone connection), except after a dead link. The provider's
+      // own backoff (1 s, doubling, at most 30 s): shorter delays set here stopped awareness from being announced.
       maxAttempts: 0,
-      delay: 500,
-      factor: 1.5,
-      maxDelay: 5000,
+
       onStatus: ({ status }) => this.setStatus(status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected'),
       onClose: ({ event }) => {
         if (event.code === LINK_INVALID) {

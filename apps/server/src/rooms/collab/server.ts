@@ -227,6 +227,8 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
 
   /** Closes every candidate socket of the room whose link no longer opens it. */
   async function dropDeadLinks(documents: Document[]): Promise<void> {
+    // Send what is batched for the room first (the end, in the control document) so a closed candidate saw it.
+    for (const document of documents) document.flush();
     const verdicts = new Map<string, Promise<boolean>>();
     for (const document of documents) {
       for (const connection of document.getConnections()) {
