@@ -82,7 +82,11 @@ export class Inbox {
 
   /** A msgid in WeCom's style: an opaque URL-safe string (§3.1). */
   static newMsgid(): string {
-    return randomBytes(45).toString('base64url');
+    // Never a leading '-': a command line would read such an id as an option (a 1-in-64 flake in the CLI tests).
+    for (;;) {
+      const id = randomBytes(45).toString('base64url');
+      if (!id.startsWith('-')) return id;
+    }
   }
 
   record(sent: SentMessage, items: InboxMessage[]): void {
