@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import type { Db } from '../db/pool.ts';
 import type { AuthorKind, RunExitStatus, SignalKind } from '../db/schema.ts';
 import { interviewNotFound } from '../interviews/errors.ts';
+import { PALETTE } from './collab/people.ts';
 
 /** Bump when the cached track's shape or meaning changes: older caches are rebuilt from the log. */
 export const TRACK_VERSION = 1;
@@ -34,7 +35,7 @@ const BATCH = 10_000;
  * The room's palette (the same hues as the cursors, rooms/collab/people.ts): the candidate has the first colour, the
  * panel the next ones in the order they first wrote, Pairview's own seed grey.
  */
-export const PLAYBACK_PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4', '#66a80f'] as const;
+export const PLAYBACK_PALETTE = PALETTE;
 export const SYSTEM_COLOR = '#868e96';
 
 export type PlaybackAuthorKind = AuthorKind | 'system';

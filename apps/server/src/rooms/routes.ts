@@ -20,6 +20,7 @@ import {
   memberActor,
   recordRun,
   recordSignal,
+  roomNotOpen,
   startRoom,
   updateRoomSettings,
   type RoomActor,
@@ -176,7 +177,7 @@ export function roomRoutes(context: AppContext) {
       async handler({ params, principal, reply }) {
         const member = requireMember(principal);
         const state = await loadRoomState(db, params.id);
-        if (!state) throw new NotFoundError({ code: 'room_not_found', en: `Interview ${params.id} has no room`, zh: '这场面试没有面试间。' });
+        if (!state) throw roomNotOpen(params.id);
         const question = await roomQuestion(db, params.id);
         reply.header('cache-control', 'no-store');
         return {

@@ -12,7 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
 import { announceRoomChange } from './events.ts';
 import type { LanguageId } from './languages.ts';
-import { runView, type RunView } from './state.ts';
+import { roomClosed, runView, type RunView } from './state.ts';
 
 type Room = Selectable<RoomsTable>;
 
@@ -102,7 +102,7 @@ async function lockRoom(tx: Transaction<Database>, interviewId: string) {
     .forUpdate('rooms')
     .executeTakeFirst();
   if (!room) throw roomNotOpen(interviewId);
-  if (room.ended_at !== null || room.status !== 'scheduled') throw roomEnded();
+  if (roomClosed(room)) throw roomEnded();
   return room;
 }
 
@@ -220,7 +220,7 @@ export async function listRuns(db: Db, interviewId: string): Promise<RunView[]> 
   return rows.map(runView);
 }
 
-function roomNotOpen(interviewId: string) {
+export function roomNotOpen(interviewId: string) {
   return new NotFoundError({
     code: 'room_not_found',
     en: `Interview ${interviewId} has no room`,

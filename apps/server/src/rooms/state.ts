@@ -31,6 +31,11 @@ export interface RoomState {
   lastRun: RunView | null;
 }
 
+/** A room is over once it ended, or its interview is no longer scheduled (completed or cancelled). */
+export function roomClosed(room: { ended_at: Date | null; status: string }): boolean {
+  return room.ended_at !== null || room.status !== 'scheduled';
+}
+
 export async function loadRoomState(db: Db, interviewId: string): Promise<RoomState | undefined> {
   const room = await db
     .selectFrom('rooms')
@@ -46,7 +51,7 @@ export async function loadRoomState(db: Db, interviewId: string): Promise<RoomSt
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const ended = room.ended_at !== null || room.status !== 'scheduled';
+  const ended = roomClosed(room);
   return {
     phase: ended ? 'ended' : room.started_at ? 'live' : 'waiting',
     startedAt: room.started_at?.toISOString() ?? null,

@@ -11,6 +11,8 @@ import { isInterviewParticipant, memberFromSessionCookie } from '../../auth/poli
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
 import type { RoomsTable } from '../../db/schema.ts';
 import { findRoomByToken } from '../links.ts';
+import { candidateActor } from '../service.ts';
+import { roomClosed } from '../state.ts';
 import type { DocumentName } from './names.ts';
 import { colorFor, type RoomPerson } from './people.ts';
 
@@ -60,17 +62,8 @@ async function admitCandidate(context: AuthContext, target: DocumentName, linkTo
 }
 
 async function candidatePerson(context: AuthContext, room: Selectable<RoomsTable>): Promise<RoomPerson> {
-  let name = room.candidate_name;
-  if (!name) {
-    const row = await context.db
-      .selectFrom('interviews')
-      .innerJoin('candidates', 'candidates.id', 'interviews.candidate_id')
-      .select('candidates.name')
-      .where('interviews.id', '=', room.interview_id)
-      .executeTakeFirstOrThrow();
-    name = row.name;
-  }
-  return { kind: 'candidate', personId: null, name, color: colorFor('candidate', null) };
+  const actor = await candidateActor(context.db, room);
+  return { ...actor, color: colorFor('candidate', null) };
 }
 
 async function admitMember(context: AuthContext & { cookies: CookieTools }, target: DocumentName, cookieHeader: string | null): Promise<Admitted> {
@@ -86,7 +79,7 @@ async function admitMember(context: AuthContext & { cookies: CookieTools }, targ
     .where('rooms.interview_id', '=', target.interviewId)
     .executeTakeFirst();
   if (!room) throw new RoomAccessDenied('forbidden');
-  const ended = room.ended_at !== null || room.status !== 'scheduled';
+  const ended = roomClosed(room);
   const person: RoomPerson = { kind: 'member', personId: member.person.id, name: member.person.name, color: colorFor('member', member.person.id) };
   switch (target.kind) {
     case 'code':

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { AuthorKind } from '../../db/schema.ts';
 
-/** Colours readable as text on white and as a caret; the candidate always has the first. */
-const PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4', '#66a80f'] as const;
+/** Colours readable as text on white and as a caret; the candidate always has the first (playback uses them too). */
+export const PALETTE = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4', '#66a80f'] as const;
 const CANDIDATE_COLOR = PALETTE[0];
 
 export interface RoomPerson {

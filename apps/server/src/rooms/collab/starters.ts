@@ -3,6 +3,7 @@
  * small runnable template when the question has none (or there is no question).
  */
 import type { Db } from '../../db/pool.ts';
+import { roomQuestion } from '../../questions/room.ts';
 
 const TEMPLATES: Record<string, string> = {
   javascript: `// JavaScript — 在这里写代码 / write your code here\nfunction main() {\n  console.log('Hello, Pairview');\n}\n\nmain();\n`,
@@ -18,12 +19,6 @@ const TEMPLATES: Record<string, string> = {
 };
 
 export async function starterCode(db: Db, interviewId: string, language: string): Promise<string> {
-  const row = await db
-    .selectFrom('interviews')
-    .leftJoin('questions', 'questions.id', 'interviews.question_id')
-    .select('questions.starter_code')
-    .where('interviews.id', '=', interviewId)
-    .executeTakeFirst();
-  const fromQuestion = row?.starter_code?.[language];
-  return typeof fromQuestion === 'string' && fromQuestion.trim() !== '' ? fromQuestion : (TEMPLATES[language] ?? '');
+  const fromQuestion = (await roomQuestion(db, interviewId))?.starterCode[language];
+  return fromQuestion !== undefined && fromQuestion.trim() !== '' ? fromQuestion : (TEMPLATES[language] ?? '');
 }
