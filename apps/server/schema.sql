@@ -399,7 +399,8 @@ CREATE TABLE public.rooms (
     started_at timestamp with time zone,
     started_by uuid,
     language text DEFAULT 'javascript'::text NOT NULL,
-    candidate_can_run boolean DEFAULT true NOT NULL
+    candidate_can_run boolean DEFAULT true NOT NULL,
+    revision bigint DEFAULT 0 NOT NULL
 );
 
 --

@@ -10,7 +10,9 @@ import * as Y from 'yjs';
 import type { AppPlugin } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
+import { SHARED } from '../src/rooms/collab/names.ts';
 import { startCollab, type CollabServer } from '../src/rooms/collab/server.ts';
+import type { RoomState } from '../src/rooms/state.ts';
 import { TEST_SESSION_SECRET, buildTestApp, testConfig, type MigratedTestDatabase } from './helpers.ts';
 
 export interface RoomServer {
@@ -128,4 +130,11 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The room's state as a client reads its control document: the state with the highest revision. */
+export function roomStateIn(doc: Y.Doc): RoomState | undefined {
+  const states = doc.getMap<RoomState>(SHARED.roomStates);
+  const newest = Math.max(-1, ...[...states.keys()].map(Number));
+  return newest < 0 ? undefined : states.get(String(newest));
 }

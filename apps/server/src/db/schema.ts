@@ -82,6 +82,8 @@ export interface RoomsTable {
   language: ColumnType<string, string | undefined, string>;
   candidate_can_run: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: DefaultedTimestamp;
+  /** Bumped by every announced change (rooms/events.ts); bigint, read as a string by pg. */
+  revision: ColumnType<string, never, never>;
 }
 
 export type Difficulty = 'easy' | 'medium' | 'hard';

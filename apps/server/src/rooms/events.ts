@@ -10,7 +10,12 @@ import type { Db } from '../db/pool.ts';
 
 export const ROOM_CHANNEL = 'pairview_room';
 
+/**
+ * Bumps the room's revision (which also orders concurrent changes of one room: the row stays locked until the
+ * transaction ends) and tells every process.
+ */
 export async function announceRoomChange(db: Db, interviewId: string): Promise<void> {
+  await sql`update rooms set revision = revision + 1 where interview_id = ${interviewId}`.execute(db);
   await sql`select pg_notify(${ROOM_CHANNEL}, ${interviewId})`.execute(db);
 }
 

@@ -42,6 +42,7 @@ export const runSchema = z.object({
 });
 
 export const roomStateSchema = z.object({
+  revision: z.number(),
   phase: z.enum(['waiting', 'live', 'ended']),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),

@@ -21,6 +21,8 @@ export interface RunView {
 }
 
 export interface RoomState {
+  /** Grows with every announced change: of two states of the room, the one with the higher revision is newer. */
+  revision: number;
   phase: RoomPhase;
   startedAt: string | null;
   endedAt: string | null;
@@ -40,7 +42,7 @@ export async function loadRoomState(db: Db, interviewId: string): Promise<RoomSt
   const room = await db
     .selectFrom('rooms')
     .innerJoin('interviews', 'interviews.id', 'rooms.interview_id')
-    .select(['rooms.started_at', 'rooms.ended_at', 'rooms.language', 'rooms.candidate_can_run', 'interviews.status'])
+    .select(['rooms.revision', 'rooms.started_at', 'rooms.ended_at', 'rooms.language', 'rooms.candidate_can_run', 'interviews.status'])
     .where('rooms.interview_id', '=', interviewId)
     .executeTakeFirst();
   if (!room) return undefined;
@@ -53,6 +55,7 @@ export async function loadRoomState(db: Db, interviewId: string): Promise<RoomSt
     .executeTakeFirst();
   const ended = roomClosed(room);
   return {
+    revision: Number(room.revision),
     phase: ended ? 'ended' : room.started_at ? 'live' : 'waiting',
     startedAt: room.started_at?.toISOString() ?? null,
     endedAt: room.ended_at?.toISOString() ?? null,

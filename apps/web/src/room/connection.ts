@@ -142,20 +142,24 @@ export function useConnectionStatus(connection: RoomConnection): Status {
   return useSyncExternalStore(connection.subscribe, connection.getStatus);
 }
 
-/** The room's state from the control document, live; `initial` (from the HTTP view) until it has synced. */
+/**
+ * The room's state from the control document, live; `initial` (from the HTTP view) until it has synced. The
+ * document keeps states by revision (server: rooms/collab/server.ts, writeRoomState) and the highest is the
+ * room's: after a server restart this page may still hold an older state beside the new one.
+ */
 export function useRoomState(connection: RoomConnection, initial: RoomState): RoomState {
   const { doc } = connection.open('ctrl');
   const [state, setState] = useState<RoomState>(initial);
   useEffect(() => {
-    const map = doc.getMap('room');
+    const states = doc.getMap<RoomState>('room-states');
     const read = () => {
-      if (map.size > 0) setState({ ...initial, ...(Object.fromEntries(map.entries()) as Partial<RoomState>) });
+      let newest: RoomState | undefined;
+      for (const candidate of states.values()) if (!newest || candidate.revision > newest.revision) newest = candidate;
+      if (newest) setState((current) => (newest.revision >= current.revision ? newest : current));
     };
     read();
-    map.observe(read);
-    return () => map.unobserve(read);
-    // `initial` only matters before the first sync.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    states.observe(read);
+    return () => states.unobserve(read);
   }, [doc]);
   return state;
 }
@@ -190,7 +194,9 @@ export function useSignals(connection: RoomConnection, initial: SignalView[]): S
   useEffect(() => {
     const list = doc.getArray<SignalView>('signals');
     const read = () => {
-      if (list.length > 0) setSignals(list.toArray());
+      // After a server restart the page holds the signals it had and the new document's copy of them.
+      const byId = new Map(list.toArray().map((signal) => [signal.id, signal]));
+      if (byId.size > 0) setSignals([...byId.values()].sort((a, b) => a.at.localeCompare(b.at)));
     };
     read();
     list.observe(read);

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../../../test/helpers.ts';
-import { eventually, roomClient, startRoomServer, type RoomClient, type RoomServer } from '../../../test/rooms.ts';
+import { eventually, roomClient, roomStateIn, startRoomServer, type RoomClient, type RoomServer } from '../../../test/rooms.ts';
 import type { MemberPrincipal } from '../../auth/principal.ts';
 import { createInterview } from '../../interviews/service.ts';
 import { replaceRoomLink } from '../links.ts';
@@ -90,13 +90,13 @@ describe('who gets which document', () => {
     const candidate = client(id, { linkToken: token });
     const ctrl = await candidate.open(documentName('ctrl', id));
     expect(ctrl.readOnly).toBe(true);
-    expect(ctrl.doc.getMap('room').get('phase')).toBe('waiting');
+    expect(roomStateIn(ctrl.doc)?.phase).toBe('waiting');
     await expect(candidate.open(documentName('code', id))).rejects.toThrow('refused: not_started');
     await expect(candidate.open(documentName('notes', id, interviewerId))).rejects.toThrow('refused: forbidden');
     await expect(candidate.open(documentName('panel', id))).rejects.toThrow('refused: forbidden');
 
     await start(id);
-    await eventually(() => ctrl.doc.getMap('room').get('phase') === 'live', 'the lobby sees the start');
+    await eventually(() => roomStateIn(ctrl.doc)?.phase === 'live', 'the lobby sees the start');
     const pad = await client(id, { linkToken: token }).open(documentName('code', id));
     expect(pad.readOnly).toBe(false);
 
@@ -173,13 +173,13 @@ describe('the pad', () => {
     const ctrl = await client(id, { cookie: secondCookie }).open(documentName('ctrl', id));
     const response = await server.app.inject({ method: 'PATCH', url: `/api/interviews/${id}/room`, headers: { cookie: interviewerCookie }, payload: { language: 'python' } });
     expect(response.statusCode, response.body).toBe(200);
-    await eventually(() => ctrl.doc.getMap('room').get('language') === 'python', 'everyone sees the new language');
+    await eventually(() => roomStateIn(ctrl.doc)?.language === 'python', 'everyone sees the new language');
     await eventually(() => pad.doc.getText('code').toString().includes('def main'), 'the Python starter replaces the JavaScript one');
 
     pad.doc.getText('code').insert(0, 'print(1)\n');
     await eventually(async () => (await database.db.selectFrom('collab_updates').select('id').where('author_name', '=', '陈杰').where('document', '=', documentName('code', id)).execute()).length > 0, 'edit stored');
     await server.app.inject({ method: 'PATCH', url: `/api/interviews/${id}/room`, headers: { cookie: interviewerCookie }, payload: { language: 'java' } });
-    await eventually(() => ctrl.doc.getMap('room').get('language') === 'java', 'language switched again');
+    await eventually(() => roomStateIn(ctrl.doc)?.language === 'java', 'language switched again');
     expect(pad.doc.getText('code').toString()).toContain('print(1)');
   });
 
@@ -215,7 +215,7 @@ describe('the end of a room', () => {
     const end = await server.app.inject({ method: 'POST', url: `/api/interviews/${id}/end`, headers: { cookie: interviewerCookie } });
     expect(end.statusCode, end.body).toBe(200);
     await eventually(() => candidate.closes.some((c) => c.code === 4403), 'the candidate socket is closed with 4403');
-    await eventually(() => ctrl.doc.getMap('room').get('phase') === 'ended', 'the room shows it ended');
+    await eventually(() => roomStateIn(ctrl.doc)?.phase === 'ended', 'the room shows it ended');
 
     // The member's connection is read-only now: an edit stays local and is not stored.
     pad.doc.getText('code').insert(0, 'after the end\n');

@@ -2,7 +2,8 @@
  * The documents of a room, by name. Names are strings the client chooses, so only these four shapes exist and the
  * interview in the name must be the one the socket was opened for (room-design.md §6):
  *   code:<interview>            the pad (Y.Text "code"), shared with the candidate
- *   ctrl:<interview>            the room's state (Y.Map "room"), mirrored from PostgreSQL; nobody writes it
+ *   ctrl:<interview>            the room's state (Y.Map "room-states": revision → state), mirrored from PostgreSQL;
+ *                               nobody else writes it, and the state with the highest revision is the room's
  *   panel:<interview>           what only the panel sees live (Y.Array "signals"); never the candidate
  *   notes:<interview>:<person>  one member's private notes (Y.Text "notes"); the panel reads, the owner writes
  */
@@ -37,4 +38,4 @@ export function isPersisted(kind: DocumentKind): boolean {
 }
 
 /** The shared types inside each document. */
-export const SHARED = { code: 'code', notes: 'notes', room: 'room', signals: 'signals' } as const;
+export const SHARED = { code: 'code', notes: 'notes', roomStates: 'room-states', signals: 'signals' } as const;

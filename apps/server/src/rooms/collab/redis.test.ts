@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/pool.ts';
 import { ManualClock, createMigratedDatabase, createPerson, sessionCookie, testConfig, type MigratedTestDatabase } from '../../../test/helpers.ts';
-import { eventually, roomClient, startRoomServer, type RoomClient, type RoomServer } from '../../../test/rooms.ts';
+import { eventually, roomClient, roomStateIn, startRoomServer, type RoomClient, type RoomServer } from '../../../test/rooms.ts';
 import type { MemberPrincipal } from '../../auth/principal.ts';
 import { createInterview } from '../../interviews/service.ts';
 import { documentName } from './names.ts';
@@ -123,7 +123,7 @@ describe('two processes sharing rooms through Redis', () => {
     const candidate = client(serverB, id, { linkToken: token });
     const candidatePad = await candidate.open(documentName('code', id));
     const candidateCtrl = await candidate.open(documentName('ctrl', id));
-    expect(candidateCtrl.doc.getMap('room').get('phase')).toBe('live');
+    expect(roomStateIn(candidateCtrl.doc)?.phase).toBe('live');
     const member = client(serverB, id, { cookie: interviewerCookie });
     const memberPad = await member.open(documentName('code', id));
     await eventually(() => memberPad.doc.getText('code').toString() === candidatePad.doc.getText('code').toString(), 'both synced');

@@ -322,13 +322,21 @@ function authorOf(person: RoomPerson): Author {
 /** Server-side writes to the mirrored documents: not a client's edit, and not stored. */
 const MIRROR_ORIGIN = { source: 'local', skipStoreHooks: true } as const;
 
-/** Writes the fields that changed, so an unchanged room sends nothing. */
+/**
+ * The control document keeps each state under its revision and readers take the highest. A plain map of fields
+ * would not do: after a restart (or on another process) the server's document is a new Yjs document, a client
+ * still holds the old one's fields, and read-only clients never send theirs back, so the two copies of a field
+ * merge by client id and the stale one wins as often as not. Older revisions this process knows are deleted.
+ */
 function writeRoomState(document: Document, state: RoomState): void {
-  const map = document.getMap(SHARED.room);
+  const states = document.getMap<RoomState>(SHARED.roomStates);
+  const newest = Math.max(-1, ...[...states.keys()].map(Number));
+  if (state.revision < newest) return; // read before a change another refresh already wrote
+  const key = String(state.revision);
+  if (JSON.stringify(states.get(key)) === JSON.stringify(state)) return;
   document.transact(() => {
-    for (const [key, value] of Object.entries(state)) {
-      if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
-    }
+    states.set(key, state);
+    for (const old of states.keys()) if (Number(old) < state.revision) states.delete(old);
   }, MIRROR_ORIGIN);
 }
 
