@@ -44,7 +44,7 @@ export interface AppContext {
   /** Signs the session cookie. */
   sessionSecret: string;
   /** The collaboration server, when this process runs one (main.ts does; most tests do not). */
-  collab: Pick<CollabServer, 'switchStarterCode'> | undefined;
+  collab: Pick<CollabServer, 'reseedUntouchedPad'> | undefined;
 }
 
 /** Routes added by the WeCom glue (OAuth sign-in, /wecom/callback): plain fastify routes with `config.policy`. */
@@ -61,7 +61,7 @@ export interface AppDeps {
   wecomStatus?: () => Promise<WeComStatus>;
   plugins?: readonly AppPlugin[];
   /** The interview rooms' collaboration server: its socket is served on this app's port (main.ts attaches it). */
-  collab?: Pick<CollabServer, 'switchStarterCode'>;
+  collab?: Pick<CollabServer, 'reseedUntouchedPad'>;
   /** Log level for fastify's pino logger; omitted: no logging (tests). */
   logLevel?: string;
 }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { anyRole, interviewPanelist, interviewParticipant, interviewRunner, requireMember, signedIn } from '../auth/policies.ts';
 import { isoDateTime, queryInt, route, uuid } from '../http/route.ts';
+import { currentStarterCode } from '../rooms/collab/starters.ts';
 import { candidateLinkUrl } from '../rooms/links.ts';
+import { memberActor } from '../rooms/service.ts';
 import { getInterviewDetail, listCursor, listInterviews } from './queries.ts';
 import {
   MAX_INTERVIEWERS,
@@ -176,8 +178,12 @@ export function interviewRoutes(context: AppContext) {
       }),
       response: interviewDetailSchema,
       async handler({ params, body, principal }) {
+        const member = requireMember(principal);
+        // A new question before the start: a pad nobody has typed in takes the new question's starter code.
+        const starterBefore = body.questionId !== undefined ? await currentStarterCode(context.db, params.id) : undefined;
         await updateInterview(context, params.id, body);
-        return detail(requireMember(principal), params.id);
+        if (starterBefore !== undefined) await context.collab?.reseedUntouchedPad(params.id, starterBefore, memberActor(member));
+        return detail(member, params.id);
       },
     }),
     route({

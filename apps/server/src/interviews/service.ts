@@ -199,7 +199,10 @@ export async function updateInterview({ db, clock }: DomainContext, id: string, 
     const row = await lockInterview(tx, id, edit.version);
     requireScheduled(row, ACTIONS.edit);
     const questionId = edit.questionId === undefined ? row.question_id : edit.questionId;
-    if (questionId !== row.question_id) await requireQuestionChangeable(tx, id, questionId);
+    if (questionId !== row.question_id) {
+      await requireQuestionChangeable(tx, id, questionId);
+      await announceRoomChange(tx, id); // the room shows the new statement
+    }
     const durationMinutes = edit.durationMinutes ?? row.duration_minutes;
     const detailsChanged =
       (edit.position !== undefined && edit.position !== row.position) ||

@@ -10,6 +10,7 @@ import { NotFoundError } from '../errors.ts';
 import { route, uuid } from '../http/route.ts';
 import { candidateQuestion, roomQuestion } from '../questions/room.ts';
 import { colorFor } from './collab/people.ts';
+import { starterCode } from './collab/starters.ts';
 import { LANGUAGE_IDS } from './languages.ts';
 import { candidateLinkUrl, replaceRoomLink } from './links.ts';
 import {
@@ -50,6 +51,7 @@ export const roomStateSchema = z.object({
   language: z.string(),
   candidateCanRun: z.boolean(),
   lastRun: runSchema.nullable(),
+  questionId: z.uuid().nullable(),
 });
 
 export const candidateRoomSchema = z.object({
@@ -103,7 +105,7 @@ export function roomRoutes(context: AppContext) {
   /** The new language for everyone; an untouched pad gets the new language's starter code. */
   async function switchLanguage(interviewId: string, language: z.infer<typeof languageSchema>, actor: RoomActor) {
     const { previousLanguage } = await updateRoomSettings(db, interviewId, { language });
-    if (previousLanguage !== language) await collab?.switchStarterCode(interviewId, previousLanguage, language, actor);
+    if (previousLanguage !== language) await collab?.reseedUntouchedPad(interviewId, await starterCode(db, interviewId, previousLanguage), actor);
     return { language };
   }
 

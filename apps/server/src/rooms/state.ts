@@ -31,6 +31,8 @@ export interface RoomState {
   language: string;
   candidateCanRun: boolean;
   lastRun: RunView | null;
+  /** The interview's question (changeable until the start): pages load its statement again when it changes. */
+  questionId: string | null;
 }
 
 /** A room is over once it ended, or its interview is no longer scheduled (completed or cancelled). */
@@ -42,7 +44,7 @@ export async function loadRoomState(db: Db, interviewId: string): Promise<RoomSt
   const room = await db
     .selectFrom('rooms')
     .innerJoin('interviews', 'interviews.id', 'rooms.interview_id')
-    .select(['rooms.revision', 'rooms.started_at', 'rooms.ended_at', 'rooms.language', 'rooms.candidate_can_run', 'interviews.status'])
+    .select(['rooms.revision', 'rooms.started_at', 'rooms.ended_at', 'rooms.language', 'rooms.candidate_can_run', 'interviews.status', 'interviews.question_id'])
     .where('rooms.interview_id', '=', interviewId)
     .executeTakeFirst();
   if (!room) return undefined;
@@ -63,6 +65,7 @@ export async function loadRoomState(db: Db, interviewId: string): Promise<RoomSt
     language: room.language,
     candidateCanRun: room.candidate_can_run,
     lastRun: run ? runView(run) : null,
+    questionId: room.question_id,
   };
 }
 

@@ -16,7 +16,7 @@ import { Markdown } from '../components/Markdown.tsx';
 import { Alert, Facts, Field, Loading } from '../components/ui.tsx';
 import { LocaleToggle, useI18n } from '../i18n/index.tsx';
 import { CollabEditor } from '../room/CollabEditor.tsx';
-import { useConnectionStatus, useRoomConnection, useRoomState, type RoomConnection } from '../room/connection.ts';
+import { useConnectionStatus, useReloadOnNewQuestion, useRoomConnection, useRoomState, type RoomConnection } from '../room/connection.ts';
 import { languageLabel, LANGUAGES } from '../room/languages.ts';
 import { ConnectionNotice, Timer } from '../room/parts.tsx';
 import { RunPanel } from '../room/RunPanel.tsx';
@@ -97,7 +97,7 @@ function CandidateView({ token, room, onJoined }: { token: string; room: Candida
       </div>
     );
   }
-  return <CandidateInRoom token={token} room={room} name={name.trim()} details={details} />;
+  return <CandidateInRoom token={token} room={room} name={name.trim()} details={details} reload={onJoined} />;
 }
 
 function DeadLink() {
@@ -114,15 +114,30 @@ function DeadLink() {
 const CANDIDATE_COLOR = '#d9480f';
 
 /** Once entered: the lobby, then the pad, live from the room's control document. */
-function CandidateInRoom({ token, room, name, details }: { token: string; room: CandidateRoom; name: string; details: ReactNode }) {
+function CandidateInRoom({ token, room, name, details, reload }: { token: string; room: CandidateRoom; name: string; details: ReactNode; reload(): void }) {
   const connection = useRoomConnection(room.interviewId, { name, color: CANDIDATE_COLOR, kind: 'candidate', personId: null }, token);
   if (!connection) return <Loading />;
-  return <CandidateLive connection={connection} token={token} room={room} name={name} details={details} />;
+  return <CandidateLive connection={connection} token={token} room={room} name={name} details={details} reload={reload} />;
 }
 
-function CandidateLive({ connection, token, room, name, details }: { connection: RoomConnection; token: string; room: CandidateRoom; name: string; details: ReactNode }) {
+function CandidateLive({
+  connection,
+  token,
+  room,
+  name,
+  details,
+  reload,
+}: {
+  connection: RoomConnection;
+  token: string;
+  room: CandidateRoom;
+  name: string;
+  details: ReactNode;
+  reload(): void;
+}) {
   const { t } = useI18n();
   const state = useRoomState(connection, room.state);
+  useReloadOnNewQuestion(state, room.state, reload);
   const status = useConnectionStatus(connection);
 
   // At the end the room says so first, then closes the socket: the end, not a dead link, is what to show.

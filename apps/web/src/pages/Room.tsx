@@ -15,7 +15,7 @@ import { ScorecardsSection } from '../components/scorecards.tsx';
 import { Alert, Badge, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { CollabEditor } from '../room/CollabEditor.tsx';
-import { useConnectionStatus, usePresence, useRoomConnection, useRoomState, useSignals, type RoomConnection } from '../room/connection.ts';
+import { useConnectionStatus, usePresence, useReloadOnNewQuestion, useRoomConnection, useRoomState, useSignals, type RoomConnection } from '../room/connection.ts';
 import { LANGUAGES } from '../room/languages.ts';
 import { ConnectionNotice, Presence, SignalsList, Timer } from '../room/parts.tsx';
 import { RunPanel } from '../room/RunPanel.tsx';
@@ -31,14 +31,27 @@ export function RoomPage() {
     if (resource.state.status === 'error' && !resource.state.data) return <ErrorView error={resource.state.error} onRetry={resource.reload} />;
   }
   if (!interview.state.data || !room.state.data || !connection) return <Loading />;
-  return <LiveRoom interview={interview.state.data} room={room.state.data} connection={connection} onInterviewChanged={interview.reload} />;
+  return <LiveRoom interview={interview.state.data} room={room.state.data} connection={connection} onInterviewChanged={interview.reload} onRoomChanged={room.reload} />;
 }
 
 type Tab = 'notes' | 'signals' | 'guidance' | 'scorecard';
 
-function LiveRoom({ interview, room, connection, onInterviewChanged }: { interview: InterviewDetail; room: MemberRoom; connection: RoomConnection; onInterviewChanged(): void }) {
+function LiveRoom({
+  interview,
+  room,
+  connection,
+  onInterviewChanged,
+  onRoomChanged,
+}: {
+  interview: InterviewDetail;
+  room: MemberRoom;
+  connection: RoomConnection;
+  onInterviewChanged(): void;
+  onRoomChanged(): void;
+}) {
   const { t } = useI18n();
   const state = useRoomState(connection, room.state);
+  useReloadOnNewQuestion(state, room.state, onRoomChanged);
   const people = usePresence(connection);
   const signals = useSignals(connection, room.signals);
   const status = useConnectionStatus(connection);

@@ -164,6 +164,18 @@ export function useRoomState(connection: RoomConnection, initial: RoomState): Ro
   return state;
 }
 
+/**
+ * The interview's question changed before the start (the recruiter picked another): the page loads its view
+ * again, which brings the new statement (`loaded` is the state that view came with).
+ */
+export function useReloadOnNewQuestion(state: RoomState, loaded: RoomState, reload: () => void): void {
+  useEffect(() => {
+    if (state.questionId !== loaded.questionId) reload();
+    // `reload` is a new function on every render of the resource; the ids are what matter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.questionId, loaded.questionId]);
+}
+
 /** Who is in the room now: everyone with the control document open, as the server named them. */
 export function usePresence(connection: RoomConnection): PresentUser[] {
   const { provider } = connection.open('ctrl');

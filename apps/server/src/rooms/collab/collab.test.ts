@@ -183,6 +183,33 @@ describe('the pad', () => {
     expect(pad.doc.getText('code').toString()).toContain('print(1)');
   });
 
+  it('a new question before the start: an untouched pad takes its starter code and the room hears of it; a pad with work keeps the code', async () => {
+    const { id } = await newInterview();
+    const recruiterCookie = await sessionCookie(server.app, database.db, recruiter.person.id, clock);
+    const question = async (starter: string) =>
+      (await database.db.insertInto('questions').values({ title: starter, starter_code: JSON.stringify({ javascript: starter }) }).returning('id').executeTakeFirstOrThrow()).id;
+    const choose = async (questionId: string) => {
+      const { version } = await database.db.selectFrom('interviews').select('version').where('id', '=', id).executeTakeFirstOrThrow();
+      const response = await server.app.inject({ method: 'PATCH', url: `/api/interviews/${id}`, headers: { cookie: recruiterCookie }, payload: { version, questionId } });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const pad = await client(id, { cookie: interviewerCookie }).open(documentName('code', id));
+    const ctrl = await client(id, { cookie: secondCookie }).open(documentName('ctrl', id));
+    expect(pad.doc.getText('code').toString()).toContain('Hello, Pairview'); // the template: no question yet
+
+    const first = await question('// two sum: write twoSum(nums, target)\n');
+    await choose(first);
+    await eventually(() => roomStateIn(ctrl.doc)?.questionId === first, 'the room hears of the new question');
+    await eventually(() => pad.doc.getText('code').toString() === '// two sum: write twoSum(nums, target)\n', 'the pad takes its starter code');
+
+    pad.doc.getText('code').insert(0, 'const mine = 1;\n');
+    const second = await question('// LRU cache\n');
+    await choose(second);
+    await eventually(() => roomStateIn(ctrl.doc)?.questionId === second, 'the room hears of the second question');
+    expect(pad.doc.getText('code').toString()).toContain('const mine = 1;');
+    expect(pad.doc.getText('code').toString()).not.toContain('LRU');
+  });
+
   it('survives a restart of the server: what was typed comes back', async () => {
     const { id } = await newInterview();
     await start(id);

@@ -24,7 +24,7 @@ import { loadRoomState, loadSignals, type RoomState, type SignalView } from '../
 import { admit, linkStillValid, RoomAccessDenied, type CookieTools } from './access.ts';
 import { SHARED, documentName, isPersisted, parseDocumentName, type DocumentName } from './names.ts';
 import { awarenessUser, type RoomPerson } from './people.ts';
-import { starterCode } from './starters.ts';
+import { currentStarterCode } from './starters.ts';
 import { loadDocument, seedDocument, storeDocument, UpdateLog, type Author } from './store.ts';
 
 /** Largest WebSocket frame accepted (ws defaults to 100 MiB). */
@@ -71,10 +71,10 @@ export interface CollabServer {
   /** Brings this process's documents and connections of the room in line with the database. */
   refreshRoom(interviewId: string): Promise<void>;
   /**
-   * The room's language changed: if the pad still holds the old language's starter code (or nothing), it
-   * becomes the new language's starter, written as an edit by `author`.
+   * The room's language or question changed: if the pad still holds `previousStarter` (the starter code before
+   * the change) or nothing, it becomes the starter code the room has now, written as an edit by `author`.
    */
-  switchStarterCode(interviewId: string, from: string, to: string, author: Author): Promise<void>;
+  reseedUntouchedPad(interviewId: string, previousStarter: string, author: Author): Promise<void>;
   stats(): { documents: number; connections: number };
   /** Closes every socket, stores every document and writes every buffered update. */
   close(): Promise<void>;
@@ -160,8 +160,7 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
       }
       const found = await loadDocument(db, name, document);
       if (!found && target.kind === 'code') {
-        const state = await loadRoomState(db, target.interviewId);
-        const starter = await starterCode(db, target.interviewId, state?.language ?? 'javascript');
+        const starter = await currentStarterCode(db, target.interviewId);
         await seedDocument(db, name, target.interviewId, document, (doc) => doc.getText(SHARED.code).insert(0, starter));
       }
       sizes.set(name, Y.encodeStateAsUpdate(document).byteLength);
@@ -272,11 +271,10 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
   const sweep = setInterval(() => void dropDeadLinks([...hocuspocus.documents.values()]).catch(() => {}), LINK_SWEEP_MS);
   sweep.unref();
 
-  async function switchStarterCode(interviewId: string, from: string, to: string, author: Author): Promise<void> {
+  async function reseedUntouchedPad(interviewId: string, previousStarter: string, author: Author): Promise<void> {
     const connection = await hocuspocus.openDirectConnection(documentName('code', interviewId), { interviewId } as DocumentContext);
     try {
-      const oldStarter = await starterCode(db, interviewId, from);
-      const newStarter = await starterCode(db, interviewId, to);
+      const newStarter = await currentStarterCode(db, interviewId);
       let change: Uint8Array | undefined;
       const document = connection.document!;
       const capture = (update: Uint8Array) => (change = update);
@@ -284,7 +282,7 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
       await connection.transact((doc) => {
         const text = doc.getText(SHARED.code);
         const current = text.toString();
-        if (current.trim() !== '' && current !== oldStarter) return;
+        if (current === newStarter || (current.trim() !== '' && current !== previousStarter)) return;
         text.delete(0, text.length);
         text.insert(0, newStarter);
       });
@@ -299,7 +297,7 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
     hocuspocus,
     handleUpgrade,
     refreshRoom,
-    switchStarterCode,
+    reseedUntouchedPad,
     stats: () => ({ documents: hocuspocus.getDocumentsCount(), connections: hocuspocus.getConnectionsCount() }),
     async close() {
       clearInterval(sweep);

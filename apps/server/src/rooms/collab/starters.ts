@@ -22,3 +22,9 @@ export async function starterCode(db: Db, interviewId: string, language: string)
   const fromQuestion = (await roomQuestion(db, interviewId))?.starterCode[language];
   return fromQuestion !== undefined && fromQuestion.trim() !== '' ? fromQuestion : (TEMPLATES[language] ?? '');
 }
+
+/** What an untouched pad holds now: the starter code of the room's current language and question. */
+export async function currentStarterCode(db: Db, interviewId: string): Promise<string> {
+  const room = await db.selectFrom('rooms').select('language').where('interview_id', '=', interviewId).executeTakeFirst();
+  return starterCode(db, interviewId, room?.language ?? 'javascript');
+}
