@@ -56,11 +56,17 @@ export async function startRoomServer(
   };
 }
 
-/** Node's WebSocket (undici) takes headers as an extension: how a test sends the session cookie a browser would. */
-function socketClass(headers: Record<string, string>) {
+/**
+ * Node's WebSocket (undici) takes headers as an extension: how a test sends the session cookie a browser would.
+ * Every frame the socket receives is added to `received`.
+ */
+function socketClass(headers: Record<string, string>, received: Uint8Array[]) {
   return class extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, { protocols, headers } as unknown as string[]);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (event.data instanceof ArrayBuffer) received.push(new Uint8Array(event.data));
+      });
     }
   };
 }
@@ -71,6 +77,8 @@ export interface RoomClient {
   open(name: string): Promise<OpenDocument>;
   /** Every close event of the socket, in order. */
   closes: { code: number; reason: string }[];
+  /** Every frame the socket received, in order. */
+  received: Uint8Array[];
   destroy(): void;
 }
 
@@ -90,9 +98,10 @@ export function roomClient(
   if ('cookie' in who) headers['cookie'] = who.cookie;
   if (options.origin) headers['origin'] = options.origin;
   const closes: RoomClient['closes'] = [];
+  const received: Uint8Array[] = [];
   const socket = new HocuspocusProviderWebsocket({
     url: `${server.wsBase}/collab/${interviewId}`,
-    WebSocketPolyfill: socketClass(headers),
+    WebSocketPolyfill: socketClass(headers, received),
     // Tests decide when to reconnect: a refused socket should stay refused.
     maxAttempts: 1,
     onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
@@ -101,6 +110,7 @@ export function roomClient(
   return {
     socket,
     closes,
+    received,
     open(name) {
       const doc = new Y.Doc();
       return new Promise((resolve, reject) => {

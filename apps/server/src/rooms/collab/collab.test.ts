@@ -183,6 +183,22 @@ describe('the pad', () => {
     expect(pad.doc.getText('code').toString()).toContain('print(1)');
   });
 
+  it('sends an edit to the other clients once each and not back to its author (skipEchoes)', async () => {
+    const { id, token } = await newInterview();
+    await start(id);
+    const author = client(id, { cookie: interviewerCookie });
+    const others = [client(id, { cookie: secondCookie }), client(id, { linkToken: token })];
+    const pads = await Promise.all([author, ...others].map((c) => c.open(documentName('code', id))));
+    const canary = 'ECHO-CANARY-7f3a';
+    pads[0]!.doc.getText('code').insert(0, canary);
+    await eventually(() => pads.slice(1).every((pad) => pad.doc.getText('code').toString().startsWith(canary)), 'the others see the edit');
+    await eventually(() => !pads[0]!.provider.hasUnsyncedChanges, 'the author got its acknowledgement');
+    const bytes = new TextEncoder().encode(canary);
+    const carrying = (c: RoomClient) => c.received.filter((frame) => Buffer.from(frame).includes(bytes)).length;
+    expect(others.map(carrying)).toEqual([1, 1]);
+    expect(carrying(author)).toBe(0);
+  });
+
   it('a new question before the start: an untouched pad takes its starter code and the room hears of it; a pad with work keeps the code', async () => {
     const { id } = await newInterview();
     const recruiterCookie = await sessionCookie(server.app, database.db, recruiter.person.id, clock);

@@ -23,6 +23,7 @@ import { listenForRoomChanges, type RoomListener } from '../events.ts';
 import { loadRoomState, loadSignals, type RoomState, type SignalView } from '../state.ts';
 import { admit, linkStillValid, RoomAccessDenied, type CookieTools } from './access.ts';
 import { SHARED, documentName, isPersisted, parseDocumentName, type DocumentName } from './names.ts';
+import { skipEchoes } from './echo.ts';
 import { awarenessUser, type RoomPerson } from './people.ts';
 import { currentStarterCode } from './starters.ts';
 import { loadDocument, seedDocument, storeDocument, UpdateLog, type Author } from './store.ts';
@@ -170,6 +171,10 @@ export async function startCollab(deps: CollabDeps): Promise<CollabServer> {
       const target = parseDocumentName(name);
       if (!target || !isPersisted(target.kind)) return;
       await storeDocument(db, name, target.interviewId, document, updateLog.lastWritten(name));
+    },
+
+    async afterLoadDocument({ document }) {
+      skipEchoes(document);
     },
 
     async afterUnloadDocument({ documentName: name }) {
