@@ -1,0 +1,149 @@
+// One job: a uid and a fresh tmpfs of its own, the files written in by the host before anything runs, then the
+// compile stage (or the compile cache) and the run stage, each in its own sandbox and cgroup. Cleaned up in
+// `finally` whatever happened: the tmpfs unmounted, the uid freed.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, chown } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExecuteResponse, StageResult } from '../types.ts';
+import type { CompileCache } from '../cache/compile-cache.ts';
+import { readArtefact } from '../cache/compile-cache.ts';
+import type { CommandContext, SourceFile } from '../languages/catalog.ts';
+import type { JobFile, JobRequest } from '../http/validate.ts';
+import type { SandboxConfig } from '../sandbox/stage.ts';
+import { runStage } from '../sandbox/stage.ts';
+import type { Instance } from '../sandbox/state.ts';
+import { createBox, destroyBox } from '../sandbox/state.ts';
+import type { UidPool } from '../sandbox/uids.ts';
+
+export interface JobEnv {
+  sandbox: SandboxConfig;
+  instance: Instance;
+  uids: UidPool;
+  cache: CompileCache;
+  boxSize: number;
+  log: (line: string) => void;
+}
+
+/** A file the request cannot have (two files on one path after renaming…): answered with 400. */
+export class JobInputError extends Error {}
+
+/**
+ * Writes a file the host creates itself into a fresh box: O_EXCL | O_NOFOLLOW (nothing can be there yet, and
+ * nothing is followed if it were), owned by the job's uid so the program may change its own files.
+ */
+async function writeBoxFile(boxDir: string, name: string, content: Buffer, uid: number, mode: number) {
+  const parts = name.split('/');
+  let dir = boxDir;
+  for (const part of parts.slice(0, -1)) {
+    dir = path.join(dir, part);
+    try {
+      await mkdir(dir, { mode: 0o755 });
+      await chown(dir, uid, uid);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  let handle;
+  try {
+    handle = await open(path.join(boxDir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') throw new JobInputError(`file "${name}" clashes with another file of the request`);
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+    await handle.chown(uid, uid);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The files as the language wants them: the main one (the first utf8 file) named for it. */
+export function prepareFiles(job: JobRequest): { main: SourceFile; files: SourceFile[] } {
+  const def = job.runtime.def;
+  const mainIndex = job.files.findIndex((f) => f.utf8);
+  const files: SourceFile[] = job.files.map((f: JobFile, i) => {
+    if (i !== mainIndex) return { name: f.name, content: f.content, utf8: f.utf8 };
+    let name = f.name;
+    if (def.mainFileName) name = def.mainFileName(name, f.content.toString('utf8'));
+    else if (!def.extensions.some((ext) => name.endsWith(ext))) name = `${name}${def.extensions[0]}`;
+    return { name, content: f.content, utf8: true };
+  });
+  return { main: files[mainIndex]!, files };
+}
+
+export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSignal): Promise<ExecuteResponse> {
+  const def = job.runtime.def;
+  const id = randomBytes(6).toString('hex');
+  const { main, files } = prepareFiles(job);
+  const sources = [main, ...files.filter((f) => f.utf8 && f !== main)];
+  const ctx = (memoryBytes: number): CommandContext => ({ main, sources, args: job.args, memoryBytes });
+  const response: ExecuteResponse = { language: def.language, version: job.runtime.version, run: undefined as unknown as StageResult };
+
+  const uid = await env.uids.acquire();
+  let box;
+  try {
+    box = await createBox(env.instance, id, uid, env.boxSize);
+  } catch (error) {
+    await env.uids.release(uid);
+    throw error;
+  }
+  try {
+    for (const f of files) await writeBoxFile(box.dir, f.name, f.content, uid, 0o644);
+
+    if (def.compile) {
+      const command = def.compile.command(ctx(job.compile.memoryBytes));
+      const key = env.cache.key({ language: def.language, version: job.runtime.version, argv: command.argv, env: command.env, files });
+      const started = process.hrtime.bigint();
+      const cached = await env.cache.get(key);
+      if (cached) {
+        await writeBoxFile(box.dir, def.compile.artefact, cached.artefact, uid, 0o755);
+        const wall = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+        response.compile = { ...cached.compile, cpu_time: 0, wall_time: wall, memory: 0, cached: true };
+      } else {
+        response.compile = await runStage(env.sandbox, {
+          name: `${id}-compile`,
+          argv: command.argv,
+          env: command.env,
+          boxDir: box.dir,
+          uid,
+          stdin: '',
+          limits: job.compile,
+          signal,
+        });
+        if (response.compile.code === 0 && response.compile.status === null && env.cache.enabled) {
+          // The compile's processes are all gone (its cgroup is empty): nothing changes the box meanwhile.
+          const artefact = await readArtefact(box.dir, def.compile.artefact, env.boxSize);
+          if (artefact) await env.cache.put(key, { artefact, compile: response.compile });
+        }
+      }
+      if (response.compile.code !== 0 || response.compile.status !== null) {
+        response.run = response.compile;
+        return response;
+      }
+    }
+
+    const command = def.run(ctx(job.run.memoryBytes));
+    response.run = await runStage(env.sandbox, {
+      name: `${id}-run`,
+      argv: command.argv,
+      env: command.env,
+      boxDir: box.dir,
+      uid,
+      stdin: job.stdin,
+      limits: job.run,
+      signal,
+    });
+    return response;
+  } finally {
+    try {
+      await destroyBox(box);
+      await env.uids.release(uid);
+    } catch (error) {
+      // The uid stays locked: a box that would not unmount may still hold something of the candidate's.
+      env.log(`runner: job ${id}: cleanup failed, uid ${uid} kept out of the pool: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// Small host-side helpers: run a trusted host command (mount, umount, version probes) and look at /proc.
+// Host commands always get a clean environment: nothing of the runner's own environment leaks into a child.
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+
+export const CLEAN_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
+
+export interface HostCommandResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  error?: string;
+}
+
+/** Runs a host command to its end (killed after timeoutMs). Never rejects: a spawn error is in `error`. */
+export function runHost(file: string, args: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<HostCommandResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const finish = (result: HostCommandResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const child = spawn(file, args, { env: CLEAN_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
+    child.stdin.on('error', () => {});
+    child.stdout.on('error', () => {});
+    child.stderr.on('error', () => {});
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout = (stdout + d).slice(0, 65536)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(0, 65536)));
+    child.on('error', (error) => finish({ code: null, signal: null, stdout, stderr, error: error.message }));
+    child.on('close', (code, signal) => finish({ code, signal, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Pids of the processes whose real uid is `uid` (reads /proc/<pid>/status). */
+export async function pidsOfUid(uid: number): Promise<number[]> {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return found;
+  }
+  await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (pid) => {
+        try {
+          const status = await readFile(`/proc/${pid}/status`, 'utf8');
+          const line = /^Uid:\s+(\d+)/m.exec(status);
+          if (line && Number(line[1]) === uid) found.push(Number(pid));
+        } catch {
+          // gone meanwhile
+        }
+      }),
+  );
+  return found;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Mount points at or under `prefix`, deepest first (so they can be unmounted in this order). */
+export async function mountsUnder(prefix: string): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  const points = text
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\(\d{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))))
+    .filter((p) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
