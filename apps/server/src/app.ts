@@ -20,6 +20,7 @@ import { questionRoutes } from './questions/routes.ts';
 import type { CollabServer } from './rooms/collab/server.ts';
 import { playbackRoutes } from './rooms/playback-routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
+import type { CodeRunner } from './runner/service.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
 
@@ -45,6 +46,8 @@ export interface AppContext {
   sessionSecret: string;
   /** The collaboration server, when this process runs one (main.ts does; most tests do not). */
   collab: Pick<CollabServer, 'reseedUntouchedPad'> | undefined;
+  /** Server-side runs (runner/service.ts), when a code runner is configured or embedded; undefined: none. */
+  runner: CodeRunner | undefined;
 }
 
 /** Routes added by the WeCom glue (OAuth sign-in, /wecom/callback): plain fastify routes with `config.policy`. */
@@ -62,6 +65,8 @@ export interface AppDeps {
   plugins?: readonly AppPlugin[];
   /** The interview rooms' collaboration server: its socket is served on this app's port (main.ts attaches it). */
   collab?: Pick<CollabServer, 'reseedUntouchedPad'>;
+  /** Server-side runs for the languages the browser does not run (main.ts makes it from the config). */
+  runner?: CodeRunner;
   /** Log level for fastify's pino logger; omitted: no logging (tests). */
   logLevel?: string;
 }
@@ -93,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? systemClock,
     sessionSecret,
     collab: deps.collab,
+    runner: deps.runner,
   };
 
   const logger: FastifyServerOptions['logger'] = deps.logLevel

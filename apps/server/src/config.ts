@@ -48,6 +48,14 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Several Pairview processes share the interview rooms through this Redis (REDIS_URL); undefined: one process. */
   redisUrl: URL | undefined;
+  /**
+   * The code runner for the room's server-side languages: a Piston-API URL (PAIRVIEW_RUNNER_URL: a Piston
+   * cluster, or our runners behind a load balancer), 'embedded' (the default: main.ts starts apps/runner in this
+   * process when bubblewrap works here) or 'off' (PAIRVIEW_RUNNER=off).
+   */
+  runner: { kind: 'url'; url: URL } | { kind: 'embedded' } | { kind: 'off' };
+  /** Server-side runs at once from this process (PAIRVIEW_RUNNER_CONCURRENCY, default 2: the embedded runner's). */
+  runnerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +207,23 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const rawRunnerUrl = read(env, 'PAIRVIEW_RUNNER_URL');
+  const runnerMode = read(env, 'PAIRVIEW_RUNNER');
+  let runner: Config['runner'];
+  if (rawRunnerUrl !== undefined) {
+    const url = URL.canParse(rawRunnerUrl) ? new URL(rawRunnerUrl) : undefined;
+    if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+      throw new ConfigError('PAIRVIEW_RUNNER_URL must be the http(s) URL of a Piston-API code runner, such as http://127.0.0.1:2000 (or unset: Pairview starts its own)');
+    }
+    runner = { kind: 'url', url };
+  } else if (runnerMode === undefined || runnerMode === 'embedded') {
+    runner = { kind: 'embedded' };
+  } else if (runnerMode === 'off') {
+    runner = { kind: 'off' };
+  } else {
+    throw new ConfigError(`PAIRVIEW_RUNNER must be "embedded" (the default) or "off"; got "${runnerMode}" (a runner elsewhere: set PAIRVIEW_RUNNER_URL)`);
+  }
+
   return {
     port,
     host,
@@ -217,5 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     emulatorPort: integer(env, 'PAIRVIEW_EMULATOR_PORT', 4100, 0, 65535),
     logLevel: logLevel as Config['logLevel'],
     redisUrl,
+    runner,
+    runnerConcurrency: integer(env, 'PAIRVIEW_RUNNER_CONCURRENCY', 2, 1, 256),
   };
 }

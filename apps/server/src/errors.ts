@@ -100,3 +100,19 @@ export class ConflictError extends PairviewError {
     super(409, 'conflict', detail, '这项操作与当前状态冲突，请刷新后重试。');
   }
 }
+
+/** Too much at once from one place (a room's runs waiting): wait for what is already running. */
+export class TooManyRequestsError extends PairviewError {
+  override name = 'TooManyRequestsError';
+  constructor(detail: ErrorDetail) {
+    super(429, 'too_many_requests', detail, '请求过多，请稍后再试。');
+  }
+}
+
+/** Something Pairview depends on (the code runner) is down or missing: nothing was changed. */
+export class ServiceUnavailableError extends PairviewError {
+  override name = 'ServiceUnavailableError';
+  constructor(detail: ErrorDetail) {
+    super(503, 'unavailable', detail, '服务暂时不可用，请稍后再试。');
+  }
+}

@@ -15,6 +15,7 @@ import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/pool.ts';
 import { startWorker } from './notifications/worker.ts';
 import { startCollab } from './rooms/collab/server.ts';
+import { startServerRunner } from './runner/embedded.ts';
 import { webApp } from './web/plugin.ts';
 import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   });
   if (config.redisUrl) say.info(`interview rooms: shared with other processes through Redis at ${config.redisUrl.host}`);
 
+  const serverRunner = await startServerRunner(config, say);
+
   const app = await buildApp({
     config,
     db: database.db,
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     clock,
     sessionSecret,
     collab,
+    ...(serverRunner.runner ? { runner: serverRunner.runner } : {}),
     logLevel: config.logLevel,
     wecomStatus: () => wecom.status(),
     // The web app last: its catch-all page route must not shadow the WeCom routes.
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
     const closing = (async () => {
       await collab.close(); // close the room sockets (clients reconnect to the next process), store every pad
       await app.close(); // stop taking requests, finish the ones in flight
+      await serverRunner.close(); // runs in flight were answered above
       await worker.stop(); // let running jobs finish; queued ones wait in PostgreSQL
       await wecom.stop();
       await database.close();

@@ -13,6 +13,7 @@ import type { Config } from '../src/config.ts';
 import { SHARED } from '../src/rooms/collab/names.ts';
 import { startCollab, type CollabServer } from '../src/rooms/collab/server.ts';
 import type { RoomState } from '../src/rooms/state.ts';
+import type { CodeRunner } from '../src/runner/service.ts';
 import { TEST_SESSION_SECRET, buildTestApp, testConfig, type MigratedTestDatabase } from './helpers.ts';
 
 export interface RoomServer {
@@ -27,7 +28,7 @@ export interface RoomServer {
 
 export async function startRoomServer(
   database: MigratedTestDatabase,
-  options: { clock?: Clock; config?: Config; port?: number; plugins?: AppPlugin[] } = {},
+  options: { clock?: Clock; config?: Config; port?: number; plugins?: AppPlugin[]; runner?: CodeRunner } = {},
 ): Promise<RoomServer> {
   const config = options.config ?? testConfig();
   const clock = options.clock ?? { now: () => new Date() };
@@ -39,7 +40,7 @@ export async function startRoomServer(
     cookies: { parseCookie: (h) => fastifyCookie.parse(h), unsignCookie: (raw) => fastifyCookie.unsign(raw, TEST_SESSION_SECRET) },
     log: { warn() {} },
   });
-  const app = await buildTestApp(database, { clock, config, collab, plugins: options.plugins ?? [] });
+  const app = await buildTestApp(database, { clock, config, collab, plugins: options.plugins ?? [], ...(options.runner ? { runner: options.runner } : {}) });
   app.server.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -22,6 +22,7 @@ import {
   recordRun,
   recordSignal,
   roomNotOpen,
+  runOnServer,
   startRoom,
   updateRoomSettings,
   type RoomActor,
@@ -64,6 +65,8 @@ export const candidateRoomSchema = z.object({
   interviewId: z.uuid(),
   state: roomStateSchema,
   question: z.object({ title: z.string(), statement: z.string() }).nullable(),
+  /** Languages the server's code runner runs for this room (the browser runs JavaScript, TypeScript, Python, SQL). */
+  serverLanguages: z.array(languageSchema),
 });
 
 export const signalSchema = z.object({
@@ -84,6 +87,7 @@ export const memberRoomSchema = z.object({
     .nullable(),
   runs: z.array(runSchema),
   signals: z.array(signalSchema),
+  serverLanguages: z.array(languageSchema),
 });
 
 /** Output as the runner cut it (64 KiB) with room for a closing line; code and stdin as a pad holds them. */
@@ -97,10 +101,17 @@ const runBody = z.object({
   durationMs: z.number().int().min(0).max(600_000),
 });
 
+/** A run on the server's code runner: the code and stdin; the output comes from the runner. */
+const executeBody = z.object({
+  language: languageSchema,
+  code: z.string().max(200_000),
+  stdin: z.string().max(65_536).default(''),
+});
+
 const idParams = z.object({ id: uuid });
 
 export function roomRoutes(context: AppContext) {
-  const { db, clock, config, collab } = context;
+  const { db, clock, config, collab, runner } = context;
 
   /** The new language for everyone; an untouched pad gets the new language's starter code. */
   async function switchLanguage(interviewId: string, language: z.infer<typeof languageSchema>, actor: RoomActor) {
@@ -125,6 +136,7 @@ export function roomRoutes(context: AppContext) {
           interviewId: room.interview_id,
           state: (await loadRoomState(db, room.interview_id))!,
           question: question ? pick(candidateQuestion(question), ['title', 'statement']) : null,
+          serverLanguages: (await runner?.languages()) ?? [],
         };
       },
     }),
@@ -151,6 +163,19 @@ export function roomRoutes(context: AppContext) {
       async handler({ principal, body }) {
         const { room } = requireCandidate(principal);
         return recordRun(db, clock, room.interview_id, await candidateActor(db, room), body);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/room-links/:token/execute',
+      summary: "The candidate's run on the server's code runner (Java, C++, Go, …); the output is shown to everyone in the room",
+      policy: candidateLink,
+      body: executeBody,
+      status: 201,
+      response: runSchema,
+      async handler({ principal, body }) {
+        const { room } = requireCandidate(principal);
+        return runOnServer(db, clock, runner, room.interview_id, await candidateActor(db, room), body);
       },
     }),
     route({
@@ -190,6 +215,7 @@ export function roomRoutes(context: AppContext) {
           question: question ? pick(question, ['id', 'title', 'statement', 'difficulty', 'tags', 'guidance']) : null,
           runs: await listRuns(db, params.id),
           signals: await loadSignals(db, params.id),
+          serverLanguages: (await runner?.languages()) ?? [],
         };
       },
     }),
@@ -235,6 +261,19 @@ export function roomRoutes(context: AppContext) {
       response: runSchema,
       async handler({ params, principal, body }) {
         return recordRun(db, clock, params.id, memberActor(requireMember(principal)), body);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/interviews/:id/room/execute',
+      summary: "A member's run on the server's code runner (Java, C++, Go, …); the output is shown to everyone in the room",
+      policy: interviewParticipant,
+      params: idParams,
+      body: executeBody,
+      status: 201,
+      response: runSchema,
+      async handler({ params, principal, body }) {
+        return runOnServer(db, clock, runner, params.id, memberActor(requireMember(principal)), body);
       },
     }),
     route({

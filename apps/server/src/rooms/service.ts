@@ -8,8 +8,9 @@ import type { MemberPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { AuthorKind, Database, RoomsTable, RunExitStatus, SignalKind } from '../db/schema.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../errors.ts';
 import { enqueueNotification } from '../notifications/outbox.ts';
+import type { CodeRunner } from '../runner/service.ts';
 import { announceRoomChange } from './events.ts';
 import type { LanguageId } from './languages.ts';
 import { roomClosed, runView, type RunView } from './state.ts';
@@ -155,14 +156,7 @@ export interface RunRecord {
 export async function recordRun(db: Db, clock: Clock, interviewId: string, actor: RoomActor, run: RunRecord): Promise<RunView> {
   return db.transaction().execute(async (tx) => {
     const room = await lockRoom(tx, interviewId);
-    if (!room.started_at) throw roomNotStarted();
-    if (actor.kind === 'candidate' && !room.candidate_can_run) {
-      throw new ForbiddenError({
-        code: 'running_disabled',
-        en: 'The interviewers have switched running code off for now',
-        zh: '面试官暂时关闭了运行代码。',
-      });
-    }
+    requireRunAllowed(room, actor);
     const row = await tx
       .insertInto('room_runs')
       .values({
@@ -183,6 +177,50 @@ export async function recordRun(db: Db, clock: Clock, interviewId: string, actor
       .executeTakeFirstOrThrow();
     await announceRoomChange(tx, interviewId);
     return runView(row);
+  });
+}
+
+/**
+ * A run on the server's code runner: checked like a recorded run before it is queued (so a refused run costs
+ * nothing), and checked again when its result is recorded (the room may have ended meanwhile).
+ */
+export async function runOnServer(
+  db: Db,
+  clock: Clock,
+  runner: CodeRunner | undefined,
+  interviewId: string,
+  actor: RoomActor,
+  job: { language: LanguageId; code: string; stdin: string },
+): Promise<RunView> {
+  if (!runner) throw noRunner();
+  await db.transaction().execute(async (tx) => requireRunAllowed(await lockRoom(tx, interviewId), actor));
+  const outcome = await runner.run({ interviewId, ...job });
+  return recordRun(db, clock, interviewId, actor, {
+    ...job,
+    output: outcome.output,
+    truncated: outcome.truncated,
+    status: outcome.status,
+    durationMs: outcome.durationMs,
+  });
+}
+
+/** Only while the interview runs; the candidate only while the interviewers let them run code. */
+function requireRunAllowed(room: Room, actor: RoomActor): void {
+  if (!room.started_at) throw roomNotStarted();
+  if (actor.kind === 'candidate' && !room.candidate_can_run) {
+    throw new ForbiddenError({
+      code: 'running_disabled',
+      en: 'The interviewers have switched running code off for now',
+      zh: '面试官暂时关闭了运行代码。',
+    });
+  }
+}
+
+function noRunner(): ServiceUnavailableError {
+  return new ServiceUnavailableError({
+    code: 'runner_off',
+    en: 'This Pairview runs no code on the server: an administrator can install bubblewrap (apt-get install bubblewrap) or set PAIRVIEW_RUNNER_URL',
+    zh: '此 Pairview 未启用服务器端运行代码：管理员可安装 bubblewrap（apt-get install bubblewrap）或设置 PAIRVIEW_RUNNER_URL。',
   });
 }
 

@@ -222,6 +222,8 @@ function CandidatePad({ connection, token, room, state, status }: { connection: 
             language={state.language}
             lastRun={state.lastRun}
             recordUrl={`${base}/runs`}
+            executeUrl={`${base}/execute`}
+            serverLanguages={room.serverLanguages}
             blocked={state.candidateCanRun ? undefined : t.pad.runSwitchedOff}
           />
         </section>

@@ -118,6 +118,8 @@ function LiveRoom({
             language={state.language}
             lastRun={state.lastRun}
             recordUrl={`/api/interviews/${interview.id}/room/runs`}
+            executeUrl={`/api/interviews/${interview.id}/room/execute`}
+            serverLanguages={room.serverLanguages}
             blocked={state.phase === 'live' ? undefined : ended ? t.pad.runEnded : t.pad.runNotStarted}
           />
         </section>

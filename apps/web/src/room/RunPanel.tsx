@@ -1,7 +1,8 @@
 /**
  * Run the pad's code: in this browser, inside the sandboxed runner (runner-client.ts), for the languages the
- * browser runs; the result is recorded by the server and appears for everyone in the room through the control
- * document (`lastRun`). Other languages say plainly that they do not run here yet.
+ * browser runs (the result is then recorded by the server), or on the server's code runner for the languages it
+ * serves (Java, C++, Go, …: the server runs and records it). Either way the result appears for everyone in the
+ * room through the control document (`lastRun`). Other languages say plainly that they do not run here.
  */
 import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
@@ -16,24 +17,30 @@ export interface RunPanelProps {
   code: Y.Text;
   language: string;
   lastRun: RunView | null;
-  /** Where to record a run: the member's or the candidate's route. */
+  /** Where to record a browser run: the member's or the candidate's route. */
   recordUrl: string;
+  /** Where to send a run for the server's code runner, and the languages it runs. */
+  executeUrl: string;
+  serverLanguages: readonly string[];
   /** Why this person cannot run now, if they cannot (room not live, switched off for the candidate). */
   blocked?: string | undefined;
 }
 
-export function RunPanel({ code, language, lastRun, recordUrl, blocked }: RunPanelProps) {
+export function RunPanel({ code, language, lastRun, recordUrl, executeUrl, serverLanguages, blocked }: RunPanelProps) {
   const { t, fmt } = useI18n();
   const runner = useRef<CodeRunner>(null);
   const [stdin, setStdin] = useState('');
   const [running, setRunning] = useState(false);
   const [live, setLive] = useState<string>();
   const [error, setError] = useState<string>();
-  const runnable = isBrowserRunnable(language);
+  const where = isBrowserRunnable(language) ? 'browser' : serverLanguages.includes(language) ? 'server' : undefined;
+  const runnable = where !== undefined;
+  const [onServer, setOnServer] = useState(false);
 
   useEffect(() => () => runner.current?.dispose(), []);
 
   async function run() {
+    if (where === 'server') return runOnServer();
     if (!isBrowserRunnable(language)) return;
     runner.current ??= createCodeRunner();
     setRunning(true);
@@ -54,20 +61,35 @@ export function RunPanel({ code, language, lastRun, recordUrl, blocked }: RunPan
     }
   }
 
-  const shown = live !== undefined ? live : lastRun?.output;
+  /** The server runs and records it; its answer is the run everyone then sees. */
+  async function runOnServer() {
+    setRunning(true);
+    setOnServer(true);
+    setError(undefined);
+    try {
+      await api(executeUrl, { method: 'POST', body: { language, code: code.toString(), stdin } });
+    } catch (e) {
+      setError(actionErrorText(e, t));
+    } finally {
+      setRunning(false);
+      setOnServer(false);
+    }
+  }
+
+  const shown = live !== undefined ? live : onServer ? t.pad.runningOnServer : lastRun?.output;
   return (
     <section className="run-panel" aria-label={t.pad.runTitle}>
       <div className="run-bar">
         <button type="button" className="button button-primary" onClick={run} disabled={running || !runnable || blocked !== undefined} data-testid="run">
           {running ? t.pad.running : t.pad.run}
         </button>
-        {running ? (
+        {running && where === 'browser' ? (
           <button type="button" className="button button-quiet" onClick={() => runner.current?.stop()}>
             {t.pad.stop}
           </button>
         ) : null}
         <span className="muted run-hint">
-          {!runnable ? t.pad.notRunnable(languageLabel(language)) : (blocked ?? t.pad.runHint)}
+          {!runnable ? t.pad.notRunnable(languageLabel(language)) : (blocked ?? (where === 'server' ? t.pad.serverRunHint : t.pad.runHint))}
         </span>
       </div>
       <div className="run-io">
