@@ -110,7 +110,8 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
           boxDir: box.dir,
           uid,
           stdin: '',
-          limits: job.compile,
+          // Linkers write large intermediate files (rustc's ld passes 10 MB): the box's size bounds a compile.
+          limits: { ...job.compile, fileSize: Math.max(job.compile.fileSize, env.boxSize) },
           signal,
         });
         if (response.compile.code === 0 && response.compile.status === null && env.cache.enabled) {

@@ -204,8 +204,8 @@ export const LANGUAGES: LanguageDef[] = [
       artefact: 'main.jar',
       command: (ctx) => ({
         argv: ['/usr/bin/kotlinc', ...ctx.sources.filter((f) => f.name.endsWith('.kt')).map((f) => f.name), '-include-runtime', '-nowarn', '-d', 'main.jar'],
-        // kotlinc is a shell script that passes JAVA_OPTS to its JVM.
-        env: { JAVA_OPTS: `-Xmx${heapMiB(ctx.memoryBytes, 768)}m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto` },
+        // kotlinc is a shell script that passes JAVA_OPTS to its JVM (-PrintWarnings: its own -noverify warns on 17).
+        env: { JAVA_OPTS: `-Xmx${heapMiB(ctx.memoryBytes, 768)}m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-PrintWarnings` },
       }),
     },
     run: (ctx) => ({ argv: ['/usr/bin/java', ...jvmRunFlags(ctx.memoryBytes), '-jar', 'main.jar', ...ctx.args] }),
@@ -243,7 +243,7 @@ export const LANGUAGES: LanguageDef[] = [
     detect: () => versionOf('/usr/bin/rustc', ['--version'], 'rustc'),
     compile: {
       artefact: 'a.out',
-      command: (ctx) => ({ argv: ['/usr/bin/rustc', '--edition', '2021', '-O', '-o', 'a.out', ctx.main.name] }),
+      command: (ctx) => ({ argv: ['/usr/bin/rustc', '--edition', '2021', '-O', '--crate-name', 'main', '-o', 'a.out', ctx.main.name] }),
     },
     run: (ctx) => ({ argv: ['./a.out', ...ctx.args] }),
   },
