@@ -5,7 +5,8 @@
  * The interviewer (Alice) and the candidate (王芳, by the link) in two browser contexts, a second interviewer
  * (Bob) in a third: the lobby until Start, typing at the same time, everyone's cursors, notes the candidate never
  * receives (checked on every WebSocket frame and HTTP answer of the candidate's page, with canaries), runs in
- * four languages with the output in both contexts, the time limit, running switched off, integrity signals, a
+ * four languages in the browser and Java on the server's code runner (apps/runner, real sandbox), with the output in
+ * both contexts, the time limit, running switched off, integrity signals, a
  * server restart mid-interview, and the end.
  *
  * Screenshots land in /tmp/room-*.png for a human to look at.
@@ -14,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as decoding from 'lib0/decoding';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRunner, type RunnerHandle } from '@pairview/runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../../web/src/i18n/en.ts';
 import { zh } from '../../../web/src/i18n/zh.ts';
@@ -22,6 +24,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../../../test-support/chromium.t
 import type { MemberPrincipal } from '../../src/auth/principal.ts';
 import { SESSION_COOKIE } from '../../src/auth/sessions.ts';
 import { createInterview } from '../../src/interviews/service.ts';
+import { createCodeRunner, type CodeRunner } from '../../src/runner/service.ts';
 import { webApp } from '../../src/web/plugin.ts';
 import { createMigratedDatabase, createPerson, sessionCookie, type MigratedTestDatabase } from '../helpers.ts';
 import { eventually, startRoomServer, type RoomServer } from '../rooms.ts';
@@ -41,6 +44,8 @@ let alicePage: Page;
 let candidatePage: Page;
 let interviewId: string;
 let token: string;
+let runnerHandle: RunnerHandle;
+let codeRunner: CodeRunner;
 const people = {} as Record<'recruiter' | 'alice' | 'bob', { id: string; cookie: string }>;
 
 /** What the candidate's page received: every WebSocket frame and every HTTP answer body. */
@@ -89,7 +94,10 @@ async function output(page: Page): Promise<string> {
 beforeAll(async () => {
   distDir = await buildWebAppForTest('pairview-room-dist-');
   database = await createMigratedDatabase('pv_room_browser');
-  server = await startRoomServer(database, { plugins: plugins() });
+  runnerHandle = await startRunner({ port: 0 });
+  if (!runnerHandle.report.ok) throw new Error(`the code runner does not work here: ${runnerHandle.report.problems.join('; ')}`);
+  codeRunner = createCodeRunner({ baseUrl: runnerHandle.url });
+  server = await startRoomServer(database, { plugins: plugins(), runner: codeRunner });
   port = Number(new URL(server.httpBase).port);
 
   for (const [key, name, roles] of [
@@ -145,6 +153,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await runnerHandle?.close();
   await database?.drop();
   if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
@@ -227,12 +236,18 @@ describe('the interview room in a browser', () => {
     }
   });
 
-  it('runs JavaScript, TypeScript, Python and SQL, with the output in both contexts', { timeout: 180_000 }, async () => {
+  it('runs JavaScript, TypeScript, Python and SQL in the browser and Java on the server, with the output in both contexts', { timeout: 180_000 }, async () => {
     const cases = [
       { language: 'javascript', code: 'console.log([1, 2, 3].map((x) => x * 14).join(","));', expected: '14,28,42' },
       { language: 'typescript', code: 'interface P { n: number }\nconst p: P = { n: 6 };\nconsole.log(`ts:${p.n * 7}`);', expected: 'ts:42' },
       { language: 'python', code: 'import sys\nprint("py:" + str(sum(range(10))) + ":" + sys.stdin.readline().strip())', expected: 'py:45:hello', stdin: 'hello' },
       { language: 'sql', code: 'create table t (n integer);\ninsert into t values (20), (22);\nselect sum(n) as total from t;', expected: '42' },
+      {
+        language: 'java',
+        code: 'import java.util.*;\npublic class Main {\n  public static void main(String[] args) {\n    String who = new Scanner(System.in).nextLine();\n    System.out.println("java:" + (6 * 7) + ":" + who);\n  }\n}',
+        expected: 'java:42:候选人',
+        stdin: '候选人',
+      },
     ];
     for (const { language, code, expected, stdin } of cases) {
       await alicePage.getByTestId('language').selectOption(language);
@@ -246,7 +261,7 @@ describe('the interview room in a browser', () => {
       await shot(alicePage, `run-${language}`);
     }
     const runs = await database.db.selectFrom('room_runs').select(['language', 'exit_status', 'author_name']).where('interview_id', '=', interviewId).execute();
-    expect(runs.map((r) => r.language).sort()).toEqual(['javascript', 'python', 'sql', 'typescript']);
+    expect(runs.map((r) => r.language).sort()).toEqual(['java', 'javascript', 'python', 'sql', 'typescript']);
     expect(runs.every((r) => r.exit_status === 'ok' && r.author_name === '王芳')).toBe(true);
   });
 
@@ -311,7 +326,7 @@ describe('the interview room in a browser', () => {
     await alicePage.locator('.room-code .cm-content').click();
     await alicePage.keyboard.press('Control+End');
     await alicePage.keyboard.type('\n// typed while offline');
-    server = await startRoomServer(database, { port, plugins: plugins() });
+    server = await startRoomServer(database, { port, plugins: plugins(), runner: codeRunner });
     await candidatePage.locator('.room-code .cm-content').click();
     await candidatePage.keyboard.press('Control+End');
     await candidatePage.keyboard.type('\n// typed after the restart');
