@@ -18,16 +18,20 @@ const DEFAULT_EXECUTE_TIMEOUT_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 export function createPistonClient(baseUrl: string, options: PistonClientOptions = {}): PistonClient {
-  const base = baseUrl.replace(/\/+$/, '');
   let parsed: URL;
   try {
-    parsed = new URL(base);
+    parsed = new URL(baseUrl);
   } catch {
-    throw new Error(`runner URL "${baseUrl}" is not a URL (e.g. http://127.0.0.1:2000)`);
+    throw new Error('the runner URL is not a URL (e.g. http://127.0.0.1:2000)');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`runner URL "${baseUrl}" must be http(s)`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`the runner URL must be http(s), not ${parsed.protocol}`);
+  // A URL may carry the credentials of a proxy in front of Piston (https://user:pass@piston.example): they go
+  // in an Authorization header (fetch refuses them in the URL) and never into an error message.
+  const authorization = parsed.username || parsed.password ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}` : null;
+  parsed.username = '';
+  parsed.password = '';
+  const base = parsed.toString().replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
-  // The URL may carry credentials of a proxy in front of Piston: never repeat it whole in an error.
   const where = `${parsed.protocol}//${parsed.host}`;
 
   async function call<T>(method: 'GET' | 'POST', route: string, body: unknown, timeoutMs: number, signal: AbortSignal | undefined, allow404 = false): Promise<T | null> {
@@ -37,7 +41,11 @@ export function createPistonClient(baseUrl: string, options: PistonClientOptions
     try {
       response = await doFetch(`${base}${route}`, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(authorization ? { authorization } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: combined,
       });
