@@ -317,10 +317,12 @@ CREATE TABLE public.questions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     archived_at timestamp with time zone,
+    test_cases jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT questions_difficulty_check CHECK ((difficulty = ANY (ARRAY['easy'::text, 'medium'::text, 'hard'::text]))),
     CONSTRAINT questions_guidance_check CHECK ((length(guidance) <= 20000)),
     CONSTRAINT questions_starter_code_check CHECK ((jsonb_typeof(starter_code) = 'object'::text)),
     CONSTRAINT questions_statement_check CHECK ((length(statement) <= 20000)),
+    CONSTRAINT questions_test_cases_check CHECK ((jsonb_typeof(test_cases) = 'array'::text)),
     CONSTRAINT questions_title_check CHECK (((length(title) >= 1) AND (length(title) <= 200)))
 );
 
@@ -382,6 +384,35 @@ CREATE TABLE public.room_signals (
 --
 
 COMMENT ON TABLE public.room_signals IS 'An integrity signal seen in a room (large paste, tab hidden): shown to the panel, never to the candidate.';
+
+--
+-- Name: room_test_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.room_test_runs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    interview_id uuid NOT NULL,
+    question_id uuid,
+    language text NOT NULL,
+    code text NOT NULL,
+    results jsonb NOT NULL,
+    passed integer NOT NULL,
+    total integer NOT NULL,
+    duration_ms integer NOT NULL,
+    person_id uuid,
+    author_name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT room_test_runs_check CHECK ((total >= passed)),
+    CONSTRAINT room_test_runs_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT room_test_runs_passed_check CHECK ((passed >= 0)),
+    CONSTRAINT room_test_runs_results_check CHECK ((jsonb_typeof(results) = 'array'::text))
+);
+
+--
+-- Name: TABLE room_test_runs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.room_test_runs IS 'One run of a question''s test cases against the pad''s code in a room, with the result of each case: for the panel only.';
 
 --
 -- Name: rooms; Type: TABLE; Schema: public; Owner: -
@@ -722,6 +753,13 @@ ALTER TABLE ONLY public.room_signals
     ADD CONSTRAINT room_signals_pkey PRIMARY KEY (id);
 
 --
+-- Name: room_test_runs room_test_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_test_runs
+    ADD CONSTRAINT room_test_runs_pkey PRIMARY KEY (id);
+
+--
 -- Name: rooms rooms_candidate_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -876,6 +914,12 @@ CREATE INDEX room_runs_interview ON public.room_runs USING btree (interview_id, 
 --
 
 CREATE INDEX room_signals_interview ON public.room_signals USING btree (interview_id, created_at);
+
+--
+-- Name: room_test_runs_interview; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX room_test_runs_interview ON public.room_test_runs USING btree (interview_id, created_at);
 
 --
 -- Name: sessions_expires; Type: INDEX; Schema: public; Owner: -
@@ -1038,6 +1082,27 @@ ALTER TABLE ONLY public.room_signals
 
 ALTER TABLE ONLY public.room_signals
     ADD CONSTRAINT room_signals_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id);
+
+--
+-- Name: room_test_runs room_test_runs_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_test_runs
+    ADD CONSTRAINT room_test_runs_interview_id_fkey FOREIGN KEY (interview_id) REFERENCES public.interviews(id) ON DELETE CASCADE;
+
+--
+-- Name: room_test_runs room_test_runs_person_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_test_runs
+    ADD CONSTRAINT room_test_runs_person_id_fkey FOREIGN KEY (person_id) REFERENCES public.people(id);
+
+--
+-- Name: room_test_runs room_test_runs_question_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.room_test_runs
+    ADD CONSTRAINT room_test_runs_question_id_fkey FOREIGN KEY (question_id) REFERENCES public.questions(id);
 
 --
 -- Name: rooms rooms_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -20,6 +20,7 @@ import { questionRoutes } from './questions/routes.ts';
 import type { CollabServer } from './rooms/collab/server.ts';
 import { playbackRoutes } from './rooms/playback-routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
+import { testRoutes } from './rooms/test-routes.ts';
 import type { CodeRunner } from './runner/service.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     interviewRoutes(context),
     scorecardRoutes(context),
     roomRoutes(context),
+    testRoutes(context),
     playbackRoutes(context),
     questionRoutes(context),
     messageRoutes(context),

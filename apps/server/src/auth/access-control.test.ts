@@ -165,6 +165,15 @@ const cases: Record<string, Case> = {
     allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
     request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/runs`, payload: roomRun }),
   },
+  // The fixture's interview has no question: an allowed caller hears there are no test cases to run (409).
+  'GET /api/interviews/:id/room/tests': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/tests` }),
+  },
+  'POST /api/interviews/:id/room/tests': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/tests`, payload: { language: 'python', code: 'print(1)' } }),
+  },
   'GET /api/questions': { allowed: MEMBERS, request: () => ({ url: '/api/questions?archived=true' }) },
   'GET /api/questions/:id': { allowed: MEMBERS, request: async (f) => ({ url: `/api/questions/${await secretQuestion(f)}` }) },
   'POST /api/questions': { allowed: ['recruiter', 'admin'], request: () => ({ url: '/api/questions', payload: { title: 'Q' } }) },

@@ -97,10 +97,21 @@ export interface QuestionsTable {
   /** { language id: starter code } */
   starter_code: ColumnType<Record<string, string>, string | undefined, string>;
   guidance: ColumnType<string, string | undefined, string>;
+  /** The test cases, in order (migration 0008); hidden ones never reach a candidate. */
+  test_cases: ColumnType<TestCase[], string | undefined, string>;
   created_by: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
   archived_at: Timestamp | null;
+}
+
+/** One test case of a question: stdin for the program and the stdout it must print. */
+export interface TestCase {
+  name: string;
+  input: string;
+  expected: string;
+  /** For the panel only: never sent to the candidate. */
+  hidden: boolean;
 }
 
 export type AuthorKind = 'member' | 'candidate';
@@ -145,6 +156,43 @@ export interface RoomRunsTable {
   exit_status: RunExitStatus;
   duration_ms: number;
   author_kind: AuthorKind;
+  person_id: string | null;
+  author_name: string;
+  created_at: DefaultedTimestamp;
+}
+
+/** How one case of a test run ended: a run's status, or not run at all (the test run's time was spent). */
+export type TestCaseStatus = RunExitStatus | 'skipped';
+
+/** One case's result in a test run, as the panel saw it (room_test_runs.results). */
+export interface TestCaseResult {
+  name: string;
+  hidden: boolean;
+  input: string;
+  expected: string;
+  /** What the program printed on stdout (cut at the display cap). */
+  actual: string;
+  /** True when input, expected or actual were cut for display. */
+  truncated: boolean;
+  passed: boolean;
+  status: TestCaseStatus;
+  /** The runner's word when the case did not end well ("Time limit exceeded", compile errors' stage), or null. */
+  message: string | null;
+  /** Compile errors or stderr, when the program did not end with status ok (cut at the display cap); else ''. */
+  errorOutput: string;
+  durationMs: number;
+}
+
+export interface RoomTestRunsTable {
+  id: Generated<string>;
+  interview_id: string;
+  question_id: string | null;
+  language: string;
+  code: string;
+  results: ColumnType<TestCaseResult[], string, string>;
+  passed: number;
+  total: number;
+  duration_ms: number;
   person_id: string | null;
   author_name: string;
   created_at: DefaultedTimestamp;
@@ -244,4 +292,5 @@ export interface Database {
   collab_playbacks: CollabPlaybacksTable;
   room_runs: RoomRunsTable;
   room_signals: RoomSignalsTable;
+  room_test_runs: RoomTestRunsTable;
 }

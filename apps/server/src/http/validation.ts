@@ -40,6 +40,11 @@ const LABELS: Record<string, Bilingual> = {
   'guidance': { en: 'Interviewer guidance', zh: '面试官指引' },
   'updatedAt': { en: 'Last change', zh: '最近修改时间' },
   'questionId': { en: 'Question', zh: '题目' },
+  'testCases': { en: 'Test cases', zh: '测试用例' },
+  'testCases.name': { en: 'Test case name', zh: '用例名称' },
+  'testCases.input': { en: 'Test case input', zh: '用例输入' },
+  'testCases.expected': { en: 'Expected output', zh: '预期输出' },
+  'testCases.hidden': { en: 'Hidden', zh: '隐藏' },
   'archived': { en: 'Archived', zh: '已归档' },
   // Query strings of the lists.
   'status': { en: 'Status', zh: '状态' },

@@ -4,13 +4,16 @@
  *
  * Bilingual scheme: every statement and guidance is one markdown text, Chinese first, then a horizontal rule
  * (`---`), then the same text in English; titles read "中文 · English". Starter code has comments in both.
- * Starter code prints the examples' results, so pressing Run shows at once what the code does; the SQL starter
+ * Starter code prints the examples' results, so pressing Run shows at once what the code does; where the question has
+ * test cases (Two Sum, Merge Intervals) it reads a case from stdin and runs the examples only when stdin is empty,
+ * and the statement says the input and output format. Each of those has visible cases (the examples the candidate
+ * sees) and hidden ones (edge cases and a large input, for the panel only). The SQL starter
  * creates and fills its tables and runs on SQLite (the browser runner) and PostgreSQL alike.
  */
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
-import type { Difficulty } from '../db/schema.ts';
+import type { Difficulty, TestCase } from '../db/schema.ts';
 import type { LanguageId } from '../rooms/languages.ts';
 import { createQuestion } from './service.ts';
 
@@ -21,6 +24,8 @@ export interface DemoQuestion {
   statement: string;
   starterCode: Partial<Record<LanguageId, string>>;
   guidance: string;
+  /** Through stdin and stdout (the statement says the format); the starter code reads the input. */
+  testCases?: TestCase[];
 }
 
 const twoSum: DemoQuestion = {
@@ -44,6 +49,8 @@ const twoSum: DemoQuestion = {
 
 **约束**：\`2 ≤ nums.length ≤ 10⁵\`，\`-10⁹ ≤ nums[i], target ≤ 10⁹\`。请先讲思路和复杂度，再写代码。
 
+**测试用例的输入与输出**：标准输入第一行是 \`nums\`（空格分隔），第二行是 \`target\`；程序输出 \`i j\`。初始代码已经读好输入，只需完成函数。
+
 ---
 
 Given an array of integers \`nums\` and an integer \`target\`, find the elements at **two different positions** that add up to \`target\` and return their indices \`[i, j]\` with \`i < j\`.
@@ -62,6 +69,8 @@ Output: [1, 2]
 \`\`\`
 
 **Constraints**: \`2 ≤ nums.length ≤ 10⁵\`, \`-10⁹ ≤ nums[i], target ≤ 10⁹\`. Explain your approach and its complexity before coding.
+
+**Test cases' input and output**: stdin holds \`nums\` on the first line (space-separated) and \`target\` on the second; the program prints \`i j\`. The starter code reads the input already: only the function is left to write.
 `,
   starterCode: {
     javascript: `/**
@@ -76,9 +85,16 @@ function twoSum(nums, target) {
   return [-1, -1];
 }
 
-console.log(JSON.stringify(twoSum([2, 7, 11, 15], 9))); // [0,1]
-console.log(JSON.stringify(twoSum([3, 2, 4], 6))); // [1,2]
-console.log(JSON.stringify(twoSum([3, 3], 6))); // [0,1]
+// 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。没有输入时运行示例。
+// Input: nums on line 1 (space-separated), target on line 2; prints "i j". Without input, runs the examples.
+// stdin 在浏览器中是全局变量，在服务器上由 Node 读入。stdin is a global in the browser; on the server Node reads it.
+const input = typeof stdin === 'string' ? stdin : require('fs').readFileSync(0, 'utf8');
+const cases = input.trim() ? [input] : ['2 7 11 15\\n9', '3 2 4\\n6', '3 3\\n6'];
+for (const text of cases) {
+  const [numsLine, targetLine] = text.trim().split('\\n');
+  const nums = numsLine.trim().split(/\\s+/).map(Number);
+  console.log(twoSum(nums, Number(targetLine)).join(' '));
+}
 `,
     typescript: `// 返回下标 [i, j]（i < j），使 nums[i] + nums[j] === target。
 // Return indices [i, j] (i < j) such that nums[i] + nums[j] === target.
@@ -87,11 +103,21 @@ function twoSum(nums: number[], target: number): [number, number] {
   return [-1, -1];
 }
 
-console.log(JSON.stringify(twoSum([2, 7, 11, 15], 9))); // [0,1]
-console.log(JSON.stringify(twoSum([3, 2, 4], 6))); // [1,2]
-console.log(JSON.stringify(twoSum([3, 3], 6))); // [0,1]
+// 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。没有输入时运行示例。
+// Input: nums on line 1 (space-separated), target on line 2; prints "i j". Without input, runs the examples.
+// stdin 在浏览器中是全局变量，在服务器上由 Node 读入。stdin is a global in the browser; on the server Node reads it.
+declare const stdin: string | undefined;
+declare const require: (module: string) => { readFileSync(fd: number, encoding: string): string };
+const input: string = typeof stdin === 'string' ? stdin : require('fs').readFileSync(0, 'utf8');
+const cases = input.trim() ? [input] : ['2 7 11 15\\n9', '3 2 4\\n6', '3 3\\n6'];
+for (const text of cases) {
+  const [numsLine, targetLine] = text.trim().split('\\n');
+  const nums = numsLine.trim().split(/\\s+/).map(Number);
+  console.log(twoSum(nums, Number(targetLine)).join(' '));
+}
 `,
-    python: `from typing import List
+    python: `import sys
+from typing import List
 
 
 def two_sum(nums: List[int], target: int) -> List[int]:
@@ -101,9 +127,13 @@ def two_sum(nums: List[int], target: int) -> List[int]:
     return [-1, -1]
 
 
-print(two_sum([2, 7, 11, 15], 9))  # [0, 1]
-print(two_sum([3, 2, 4], 6))  # [1, 2]
-print(two_sum([3, 3], 6))  # [0, 1]
+# 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。没有输入时运行示例。
+# Input: nums on line 1 (space-separated), target on line 2; prints "i j". Without input, runs the examples.
+text = sys.stdin.read()
+cases = [text] if text.strip() else ["2 7 11 15\\n9", "3 2 4\\n6", "3 3\\n6"]
+for case in cases:
+    nums_line, target_line = case.strip().split("\\n")[:2]
+    print(*two_sum([int(x) for x in nums_line.split()], int(target_line)))
 `,
     java: `import java.util.*;
 
@@ -115,14 +145,24 @@ public class Main {
         return new int[] {-1, -1};
     }
 
-    public static void main(String[] args) {
-        System.out.println(Arrays.toString(twoSum(new int[] {2, 7, 11, 15}, 9))); // [0, 1]
-        System.out.println(Arrays.toString(twoSum(new int[] {3, 2, 4}, 6))); // [1, 2]
-        System.out.println(Arrays.toString(twoSum(new int[] {3, 3}, 6))); // [0, 1]
+    // 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。没有输入时运行示例。
+    // Input: nums on line 1 (space-separated), target on line 2; prints "i j". Without input, runs the examples.
+    public static void main(String[] args) throws Exception {
+        String input = new String(System.in.readAllBytes());
+        List<String> cases = input.isBlank() ? List.of("2 7 11 15\\n9", "3 2 4\\n6", "3 3\\n6") : List.of(input);
+        for (String text : cases) {
+            String[] lines = text.strip().split("\\n");
+            int[] nums = Arrays.stream(lines[0].trim().split("\\\\s+")).mapToInt(Integer::parseInt).toArray();
+            int[] answer = twoSum(nums, Integer.parseInt(lines[1].trim()));
+            System.out.println(answer[0] + " " + answer[1]);
+        }
     }
 }
 `,
     cpp: `#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -135,20 +175,44 @@ vector<int> twoSum(const vector<int>& nums, int target) {
     return {-1, -1};
 }
 
-void print(const vector<int>& v) {
-    cout << "[" << v[0] << ", " << v[1] << "]" << endl;
+// 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。
+// Input: nums on line 1 (space-separated), target on line 2; prints "i j".
+void solve(istream& in) {
+    string line;
+    getline(in, line);
+    istringstream numbers(line);
+    vector<int> nums;
+    for (int x; numbers >> x;) nums.push_back(x);
+    int target = 0;
+    in >> target;
+    vector<int> answer = twoSum(nums, target);
+    cout << answer[0] << " " << answer[1] << endl;
 }
 
 int main() {
-    print(twoSum({2, 7, 11, 15}, 9)); // [0, 1]
-    print(twoSum({3, 2, 4}, 6));      // [1, 2]
-    print(twoSum({3, 3}, 6));         // [0, 1]
+    string input((istreambuf_iterator<char>(cin)), istreambuf_iterator<char>());
+    if (input.find_first_not_of(" \\t\\r\\n") == string::npos) {
+        // 没有输入时运行示例。Without input, runs the examples.
+        for (string example : {"2 7 11 15\\n9", "3 2 4\\n6", "3 3\\n6"}) {
+            istringstream in(example);
+            solve(in);
+        }
+        return 0;
+    }
+    istringstream in(input);
+    solve(in);
     return 0;
 }
 `,
     go: `package main
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
 
 // 返回下标 [i, j]（i < j），使 nums[i] + nums[j] == target。
 // Return indices [i, j] (i < j) such that nums[i] + nums[j] == target.
@@ -157,13 +221,38 @@ func twoSum(nums []int, target int) []int {
 	return []int{-1, -1}
 }
 
+// 输入：第一行 nums（空格分隔），第二行 target；输出 "i j"。没有输入时运行示例。
+// Input: nums on line 1 (space-separated), target on line 2; prints "i j". Without input, runs the examples.
 func main() {
-	fmt.Println(twoSum([]int{2, 7, 11, 15}, 9)) // [0 1]
-	fmt.Println(twoSum([]int{3, 2, 4}, 6))      // [1 2]
-	fmt.Println(twoSum([]int{3, 3}, 6))         // [0 1]
+	data, _ := io.ReadAll(os.Stdin)
+	cases := []string{string(data)}
+	if strings.TrimSpace(string(data)) == "" {
+		cases = []string{"2 7 11 15\\n9", "3 2 4\\n6", "3 3\\n6"}
+	}
+	for _, text := range cases {
+		lines := strings.Split(strings.TrimSpace(text), "\\n")
+		var nums []int
+		for _, field := range strings.Fields(lines[0]) {
+			n, _ := strconv.Atoi(field)
+			nums = append(nums, n)
+		}
+		target, _ := strconv.Atoi(strings.TrimSpace(lines[1]))
+		answer := twoSum(nums, target)
+		fmt.Println(answer[0], answer[1])
+	}
 }
 `,
   },
+  testCases: [
+    { name: '示例 1 · Example 1', input: '2 7 11 15\n9', expected: '0 1', hidden: false },
+    { name: '示例 2 · Example 2', input: '3 2 4\n6', expected: '1 2', hidden: false },
+    { name: '相同的值 · Equal values', input: '3 3\n6', expected: '0 1', hidden: false },
+    { name: '负数 · Negative numbers', input: '-3 4 3 90\n0', expected: '0 2', hidden: true },
+    // "Store, then look up" answers 0 0 here.
+    { name: '同一个元素不能用两次 · One element never twice', input: '5 1 5\n10', expected: '0 2', hidden: true },
+    // 10⁴ numbers, the pair at the very end: O(n²) takes about a second in Python, one pass a few milliseconds.
+    { name: '答案在末尾的长数组 · A long array, answer at the end', input: `${Array.from({ length: 10_000 }, (_, i) => i + 1).join(' ')}\n19999`, expected: '9998 9999', hidden: true },
+  ],
   guidance: `**考察点**：哈希表、复杂度分析、边界情况。适合作为热身题（15–20 分钟）。
 
 **优秀的回答**
@@ -224,6 +313,8 @@ const mergeIntervals: DemoQuestion = {
 
 **约束**：\`1 ≤ intervals.length ≤ 10⁵\`，\`0 ≤ start ≤ end ≤ 10⁹\`。
 
+**测试用例的输入与输出**：标准输入每行一个区间 \`start end\`；程序按起点升序输出合并后的区间，每行一个 \`start end\`。初始代码已经读好输入，只需完成函数。
+
 ---
 
 Given closed intervals \`intervals[i] = [start, end]\` (\`start ≤ end\`, input **not necessarily sorted**), merge all overlapping intervals and return the result sorted by start.
@@ -245,6 +336,8 @@ Output: [[1, 10]]
 \`\`\`
 
 **Constraints**: \`1 ≤ intervals.length ≤ 10⁵\`, \`0 ≤ start ≤ end ≤ 10⁹\`.
+
+**Test cases' input and output**: stdin holds one interval per line, \`start end\`; the program prints the merged intervals sorted by start, one \`start end\` per line. The starter code reads the input already: only the function is left to write.
 `,
   starterCode: {
     javascript: `/**
@@ -258,9 +351,17 @@ function merge(intervals) {
   return intervals;
 }
 
-console.log(JSON.stringify(merge([[1, 3], [2, 6], [8, 10], [15, 18]]))); // [[1,6],[8,10],[15,18]]
-console.log(JSON.stringify(merge([[1, 4], [4, 5]]))); // [[1,5]]
-console.log(JSON.stringify(merge([[5, 7], [1, 10], [2, 3]]))); // [[1,10]]
+// 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。没有输入时运行示例（以空行分隔）。
+// Input: one interval per line, "start end"; prints the merged intervals, one per line. Without input, runs the
+// examples (separated by a blank line).
+// stdin 在浏览器中是全局变量，在服务器上由 Node 读入。stdin is a global in the browser; on the server Node reads it.
+const input = typeof stdin === 'string' ? stdin : require('fs').readFileSync(0, 'utf8');
+const cases = input.trim() ? [input] : ['1 3\\n2 6\\n8 10\\n15 18', '1 4\\n4 5', '5 7\\n1 10\\n2 3'];
+cases.forEach((text, i) => {
+  if (i > 0) console.log('');
+  const intervals = text.trim().split('\\n').map((line) => line.trim().split(/\\s+/).map(Number));
+  for (const [start, end] of merge(intervals)) console.log(\`\${start} \${end}\`);
+});
 `,
     typescript: `type Interval = [number, number];
 
@@ -271,11 +372,22 @@ function merge(intervals: Interval[]): Interval[] {
   return intervals;
 }
 
-console.log(JSON.stringify(merge([[1, 3], [2, 6], [8, 10], [15, 18]]))); // [[1,6],[8,10],[15,18]]
-console.log(JSON.stringify(merge([[1, 4], [4, 5]]))); // [[1,5]]
-console.log(JSON.stringify(merge([[5, 7], [1, 10], [2, 3]]))); // [[1,10]]
+// 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。没有输入时运行示例（以空行分隔）。
+// Input: one interval per line, "start end"; prints the merged intervals, one per line. Without input, runs the
+// examples (separated by a blank line).
+// stdin 在浏览器中是全局变量，在服务器上由 Node 读入。stdin is a global in the browser; on the server Node reads it.
+declare const stdin: string | undefined;
+declare const require: (module: string) => { readFileSync(fd: number, encoding: string): string };
+const input: string = typeof stdin === 'string' ? stdin : require('fs').readFileSync(0, 'utf8');
+const cases = input.trim() ? [input] : ['1 3\\n2 6\\n8 10\\n15 18', '1 4\\n4 5', '5 7\\n1 10\\n2 3'];
+cases.forEach((text, i) => {
+  if (i > 0) console.log('');
+  const intervals = text.trim().split('\\n').map((line) => line.trim().split(/\\s+/).map(Number) as Interval);
+  for (const [start, end] of merge(intervals)) console.log(\`\${start} \${end}\`);
+});
 `,
-    python: `from typing import List
+    python: `import sys
+from typing import List
 
 
 def merge(intervals: List[List[int]]) -> List[List[int]]:
@@ -285,9 +397,17 @@ def merge(intervals: List[List[int]]) -> List[List[int]]:
     return intervals
 
 
-print(merge([[1, 3], [2, 6], [8, 10], [15, 18]]))  # [[1, 6], [8, 10], [15, 18]]
-print(merge([[1, 4], [4, 5]]))  # [[1, 5]]
-print(merge([[5, 7], [1, 10], [2, 3]]))  # [[1, 10]]
+# 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。没有输入时运行示例（以空行分隔）。
+# Input: one interval per line, "start end"; prints the merged intervals, one per line. Without input, runs the
+# examples (separated by a blank line).
+text = sys.stdin.read()
+cases = [text] if text.strip() else ["1 3\\n2 6\\n8 10\\n15 18", "1 4\\n4 5", "5 7\\n1 10\\n2 3"]
+for i, case in enumerate(cases):
+    if i > 0:
+        print()
+    intervals = [[int(x) for x in line.split()] for line in case.strip().split("\\n")]
+    for start, end in merge(intervals):
+        print(start, end)
 `,
     java: `import java.util.*;
 
@@ -299,15 +419,27 @@ public class Main {
         return intervals;
     }
 
-    public static void main(String[] args) {
-        System.out.println(Arrays.deepToString(merge(new int[][] {{1, 3}, {2, 6}, {8, 10}, {15, 18}}))); // [[1, 6], [8, 10], [15, 18]]
-        System.out.println(Arrays.deepToString(merge(new int[][] {{1, 4}, {4, 5}}))); // [[1, 5]]
-        System.out.println(Arrays.deepToString(merge(new int[][] {{5, 7}, {1, 10}, {2, 3}}))); // [[1, 10]]
+    // 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。没有输入时运行示例（以空行分隔）。
+    // Input: one interval per line, "start end"; prints the merged intervals, one per line. Without input, runs
+    // the examples (separated by a blank line).
+    public static void main(String[] args) throws Exception {
+        String input = new String(System.in.readAllBytes());
+        List<String> cases = input.isBlank() ? List.of("1 3\\n2 6\\n8 10\\n15 18", "1 4\\n4 5", "5 7\\n1 10\\n2 3") : List.of(input);
+        for (int i = 0; i < cases.size(); i++) {
+            if (i > 0) System.out.println();
+            int[][] intervals = cases.get(i).strip().lines()
+                .map(line -> Arrays.stream(line.trim().split("\\\\s+")).mapToInt(Integer::parseInt).toArray())
+                .toArray(int[][]::new);
+            for (int[] interval : merge(intervals)) System.out.println(interval[0] + " " + interval[1]);
+        }
     }
 }
 `,
     cpp: `#include <algorithm>
 #include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
 #include <vector>
 
 using namespace std;
@@ -319,24 +451,41 @@ vector<vector<int>> merge(vector<vector<int>> intervals) {
     return intervals;
 }
 
-void print(const vector<vector<int>>& intervals) {
-    cout << "[";
-    for (size_t i = 0; i < intervals.size(); i++) {
-        cout << (i ? ", " : "") << "[" << intervals[i][0] << ", " << intervals[i][1] << "]";
-    }
-    cout << "]" << endl;
+// 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。
+// Input: one interval per line, "start end"; prints the merged intervals, one per line.
+void solve(istream& in) {
+    vector<vector<int>> intervals;
+    for (int start, end; in >> start >> end;) intervals.push_back({start, end});
+    for (const vector<int>& interval : merge(intervals)) cout << interval[0] << " " << interval[1] << "\\n";
 }
 
 int main() {
-    print(merge({{1, 3}, {2, 6}, {8, 10}, {15, 18}})); // [[1, 6], [8, 10], [15, 18]]
-    print(merge({{1, 4}, {4, 5}}));                    // [[1, 5]]
-    print(merge({{5, 7}, {1, 10}, {2, 3}}));           // [[1, 10]]
+    string input((istreambuf_iterator<char>(cin)), istreambuf_iterator<char>());
+    if (input.find_first_not_of(" \\t\\r\\n") == string::npos) {
+        // 没有输入时运行示例（以空行分隔）。Without input, runs the examples (separated by a blank line).
+        bool first = true;
+        for (string example : {"1 3\\n2 6\\n8 10\\n15 18", "1 4\\n4 5", "5 7\\n1 10\\n2 3"}) {
+            if (!first) cout << "\\n";
+            first = false;
+            istringstream in(example);
+            solve(in);
+        }
+        return 0;
+    }
+    istringstream in(input);
+    solve(in);
     return 0;
 }
 `,
     go: `package main
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
 
 // 合并所有重叠的区间，按起点升序返回。
 // Merge all overlapping intervals; return them sorted by start.
@@ -345,13 +494,43 @@ func merge(intervals [][]int) [][]int {
 	return intervals
 }
 
+// 输入：每行一个区间 "start end"；输出：合并后的区间，每行一个。没有输入时运行示例（以空行分隔）。
+// Input: one interval per line, "start end"; prints the merged intervals, one per line. Without input, runs the
+// examples (separated by a blank line).
 func main() {
-	fmt.Println(merge([][]int{{1, 3}, {2, 6}, {8, 10}, {15, 18}})) // [[1 6] [8 10] [15 18]]
-	fmt.Println(merge([][]int{{1, 4}, {4, 5}}))                    // [[1 5]]
-	fmt.Println(merge([][]int{{5, 7}, {1, 10}, {2, 3}}))           // [[1 10]]
+	data, _ := io.ReadAll(os.Stdin)
+	cases := []string{string(data)}
+	if strings.TrimSpace(string(data)) == "" {
+		cases = []string{"1 3\\n2 6\\n8 10\\n15 18", "1 4\\n4 5", "5 7\\n1 10\\n2 3"}
+	}
+	for i, text := range cases {
+		if i > 0 {
+			fmt.Println()
+		}
+		var intervals [][]int
+		for _, line := range strings.Split(strings.TrimSpace(text), "\\n") {
+			fields := strings.Fields(line)
+			start, _ := strconv.Atoi(fields[0])
+			end, _ := strconv.Atoi(fields[1])
+			intervals = append(intervals, []int{start, end})
+		}
+		for _, interval := range merge(intervals) {
+			fmt.Println(interval[0], interval[1])
+		}
+	}
 }
 `,
   },
+  testCases: [
+    { name: '示例 1 · Example 1', input: '1 3\n2 6\n8 10\n15 18', expected: '1 6\n8 10\n15 18', hidden: false },
+    { name: '端点相接 · Touching ends', input: '1 4\n4 5', expected: '1 5', hidden: false },
+    { name: '完全包含 · Containment', input: '5 7\n1 10\n2 3', expected: '1 10', hidden: false },
+    { name: '只有一个区间 · A single interval', input: '4 7', expected: '4 7', hidden: true },
+    { name: '无序且连环重叠 · Unsorted, chained overlaps', input: '8 9\n1 2\n3 5\n2 3\n10 12\n9 10', expected: '1 5\n8 12', hidden: true },
+    // "end = cur.end" instead of the maximum loses [1, 10] after [2, 3].
+    { name: '包含之后再重叠 · Containment, then overlap', input: '1 10\n2 3\n4 5\n9 12', expected: '1 12', hidden: true },
+    { name: '相同的区间 · Identical intervals', input: '2 2\n2 2\n0 0', expected: '0 0\n2 2', hidden: true },
+  ],
   guidance: `**考察点**：排序、线性扫描、边界情况的严谨程度。约 25 分钟。
 
 **优秀的回答**
@@ -1062,7 +1241,11 @@ export async function seedDemoQuestions(db: Db, clock: Clock): Promise<number> {
     const any = await tx.selectFrom('questions').select('id').limit(1).executeTakeFirst();
     if (any) return 0;
     for (const question of DEMO_QUESTIONS) {
-      await createQuestion({ db: tx, clock }, null, { ...question, starterCode: { ...question.starterCode } as Record<string, string> });
+      await createQuestion({ db: tx, clock }, null, {
+        ...question,
+        starterCode: { ...question.starterCode } as Record<string, string>,
+        testCases: [...(question.testCases ?? [])],
+      });
     }
     return DEMO_QUESTIONS.length;
   });

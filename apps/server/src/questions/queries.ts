@@ -8,6 +8,7 @@ import type { Db } from '../db/pool.ts';
 import type { Difficulty, QuestionsTable } from '../db/schema.ts';
 import { LANGUAGE_IDS, type LanguageId } from '../rooms/languages.ts';
 import { questionNotFound } from './errors.ts';
+import { storedTestCases } from './test-cases.ts';
 
 export type QuestionRow = Selectable<QuestionsTable>;
 
@@ -80,6 +81,7 @@ export async function getQuestion(db: Db, id: string) {
     tags: row.tags,
     starterCode: orderedStarterCode(row.starter_code),
     guidance: row.guidance,
+    testCases: storedTestCases(row.test_cases),
     languages: languagesOf(Object.keys(row.starter_code)),
     interviews: Number(used.n),
     createdBy: row.created_by ? { id: row.created_by, name: row.creator_name ?? '' } : null,

@@ -21,8 +21,17 @@ import { startWeCom } from '../wecom/index.ts';
 import { DEMO_QUESTIONS, seedDemoQuestions } from './demo.ts';
 import { candidateQuestion, roomQuestion } from './room.ts';
 import { questionInputSchema } from './routes.ts';
+import { testCasesSchema } from './test-cases.ts';
+import { sameOutput } from '../rooms/tests.ts';
 
 const run = promisify(execFile);
+
+/** Runs a program with `stdin` as its whole input (then end of file). */
+async function runWithStdin(file: string, args: string[], stdin: string): Promise<{ stdout: string }> {
+  const running = run(file, args, { timeout: 20_000 });
+  running.child.stdin!.end(stdin);
+  return running;
+}
 
 describe('the question bank over HTTP', () => {
   let database: MigratedTestDatabase;
@@ -306,9 +315,10 @@ describe('the question bank over HTTP', () => {
         tags: ['array', 'hash-map'],
         starterCode: { javascript: 'function twoSum() {}\n', python: 'def two_sum(nums, target):\n    pass\n' },
         guidance: 'CANARY-guidance-7f3a',
+        testCases: [],
       });
       const candidate = candidateQuestion(full!);
-      expect(candidate).toEqual({ title: 'For the room', statement: GOOD.statement, starterCode: full!.starterCode });
+      expect(candidate).toEqual({ title: 'For the room', statement: GOOD.statement, starterCode: full!.starterCode, examples: [] });
       expect(JSON.stringify(candidate)).not.toContain('CANARY');
 
       expect(await roomQuestion(database.db, (await schedule()).json().interview.id)).toBeNull();
@@ -353,14 +363,61 @@ describe('the demo question set', () => {
 
   it('JavaScript and TypeScript starter code runs as given and prints the examples', async () => {
     for (const [i, question] of DEMO_QUESTIONS.entries()) {
-      for (const [language, extension] of [['javascript', 'mjs'], ['typescript', 'mts']] as const) {
+      // CommonJS, as the code runner's Node runs main.js / main.ts (starter code that reads a test case's stdin
+      // uses require('fs') there).
+      for (const [language, extension] of [['javascript', 'cjs'], ['typescript', 'cts']] as const) {
         const code = question.starterCode[language];
         if (!code) continue;
         const file = join(workDir, `q${i}.${extension}`);
         writeFileSync(file, code);
         // Node strips the TypeScript types, as the room's runner (sucrase) does: no type-check either way.
-        const { stdout } = await run(process.execPath, [file], { timeout: 10_000 });
+        const { stdout } = await runWithStdin(process.execPath, [file], '');
         expect(stdout.trim(), `${question.title} (${language})`).not.toBe('');
+      }
+    }
+  });
+
+  it('questions with test cases: visible examples and hidden ones; the starter code fails them, a solution passes them all', async () => {
+    const withCases = DEMO_QUESTIONS.filter((q) => q.testCases?.length);
+    expect(withCases.map((q) => q.title)).toEqual(['两数之和 · Two Sum', '合并区间 · Merge Intervals']);
+    for (const question of withCases) {
+      const cases = question.testCases!;
+      expect(cases.some((c) => c.hidden) && cases.some((c) => !c.hidden), question.title).toBe(true);
+      expect(testCasesSchema.safeParse(cases).success, question.title).toBe(true);
+      for (const c of cases) expect(c.name, question.title).toMatch(/[\u4e00-\u9fff]{2,}.* · [A-Za-z]/);
+      // The visible cases are the examples the starter code runs when stdin is empty.
+      for (const c of cases.filter((c) => !c.hidden)) expect(question.starterCode.python, c.name).toContain(JSON.stringify(c.input));
+    }
+
+    // A reference solution in the starter code's place, in Python and JavaScript (the code runner's tests run the
+    // compiled languages): every case passes; the starter code as given fails at least one.
+    const solutions: Record<string, Record<'python' | 'javascript', [string, string]>> = {
+      '两数之和 · Two Sum': {
+        python: ['    # TODO\n    return [-1, -1]', '    seen = {}\n    for i, x in enumerate(nums):\n        if target - x in seen:\n            return [seen[target - x], i]\n        seen[x] = i\n    return [-1, -1]'],
+        javascript: ['  // TODO\n  return [-1, -1];', '  const seen = new Map();\n  for (let i = 0; i < nums.length; i++) {\n    if (seen.has(target - nums[i])) return [seen.get(target - nums[i]), i];\n    seen.set(nums[i], i);\n  }\n  return [-1, -1];'],
+      },
+      '合并区间 · Merge Intervals': {
+        python: ['    # TODO\n    return intervals', '    merged = []\n    for start, end in sorted(intervals):\n        if merged and start <= merged[-1][1]:\n            merged[-1][1] = max(merged[-1][1], end)\n        else:\n            merged.append([start, end])\n    return merged'],
+        javascript: ['  // TODO\n  return intervals;', '  const merged = [];\n  for (const [s, e] of [...intervals].sort((a, b) => a[0] - b[0])) {\n    const last = merged[merged.length - 1];\n    if (last && s <= last[1]) last[1] = Math.max(last[1], e);\n    else merged.push([s, e]);\n  }\n  return merged;'],
+      },
+    };
+    for (const question of withCases) {
+      for (const [language, [todo, solution]] of Object.entries(solutions[question.title]!) as ['python' | 'javascript', [string, string]][]) {
+        const starter = question.starterCode[language]!;
+        expect(starter, `${question.title} (${language})`).toContain(todo);
+        const passes = async (code: string) => {
+          const file = join(workDir, `solution.${language === 'python' ? 'py' : 'cjs'}`);
+          writeFileSync(file, code);
+          const results: boolean[] = [];
+          for (const c of question.testCases!) {
+            // The runner appends a newline to stdin, as Piston does.
+            const { stdout } = await runWithStdin(language === 'python' ? 'python3' : process.execPath, [file], `${c.input}\n`);
+            results.push(sameOutput(stdout, c.expected));
+          }
+          return results;
+        };
+        expect(await passes(starter.replace(todo, solution)), `${question.title} (${language}, solved)`).toEqual(question.testCases!.map(() => true));
+        expect(await passes(starter), `${question.title} (${language}, as given)`).toContain(false);
       }
     }
   });

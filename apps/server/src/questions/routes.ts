@@ -5,6 +5,7 @@ import { isoDateTime, route, uuid } from '../http/route.ts';
 import { LANGUAGE_IDS, isLanguageId } from '../rooms/languages.ts';
 import { getQuestion, listQuestions } from './queries.ts';
 import { createQuestion, setArchived, updateQuestion } from './service.ts';
+import { testCasesSchema } from './test-cases.ts';
 
 export const MAX_TEXT = 20_000;
 export const MAX_TAGS = 10;
@@ -53,7 +54,11 @@ export const questionInputSchema = z.object({
   tags: tagsSchema.default([]),
   starterCode: starterCodeSchema.default({}),
   guidance: z.string().max(MAX_TEXT).default(''),
+  /** Input/expected-output cases, in order; hidden ones never reach a candidate (questions/test-cases.ts). */
+  testCases: testCasesSchema.default([]),
 });
+
+export const testCaseSchema = z.object({ name: z.string(), input: z.string(), expected: z.string(), hidden: z.boolean() });
 
 export const questionSummarySchema = z.object({
   id: z.uuid(),
@@ -74,6 +79,8 @@ export const questionDetailSchema = questionSummarySchema.extend({
   starterCode: z.record(z.string(), z.string()),
   /** For the panel only: never in an answer to a candidate (questions/room.ts candidateQuestion). */
   guidance: z.string(),
+  /** Hidden ones included: members only, like the guidance. */
+  testCases: z.array(testCaseSchema),
   createdBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   createdAt: z.date(),
 });

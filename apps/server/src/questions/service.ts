@@ -6,7 +6,7 @@
 import type { MemberPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
-import type { Difficulty } from '../db/schema.ts';
+import type { Difficulty, TestCase } from '../db/schema.ts';
 import { questionChanged, questionLocked, questionNotFound, questionNotOffered } from './errors.ts';
 import { orderedStarterCode } from './queries.ts';
 
@@ -23,6 +23,8 @@ export interface QuestionInput {
   tags: string[];
   starterCode: Record<string, string>;
   guidance: string;
+  /** In order; none when left out. */
+  testCases?: TestCase[] | undefined;
 }
 
 function columns(input: QuestionInput) {
@@ -33,6 +35,7 @@ function columns(input: QuestionInput) {
     tags: input.tags,
     starter_code: JSON.stringify(orderedStarterCode(input.starterCode)),
     guidance: input.guidance,
+    test_cases: JSON.stringify((input.testCases ?? []).map(({ name, input, expected, hidden }) => ({ name, input, expected, hidden }))),
   };
 }
 

@@ -9,6 +9,7 @@ import { anyRole, candidateLink, interviewParticipant, interviewRunner, requireC
 import { NotFoundError } from '../errors.ts';
 import { route, uuid } from '../http/route.ts';
 import { candidateQuestion, roomQuestion } from '../questions/room.ts';
+import { testCaseSchema } from '../questions/routes.ts';
 import { colorFor } from './collab/people.ts';
 import { starterCode } from './collab/starters.ts';
 import { LANGUAGE_IDS } from './languages.ts';
@@ -28,6 +29,8 @@ import {
   type RoomActor,
 } from './service.ts';
 import { loadRoomState, loadSignals } from './state.ts';
+import { testRunSchema } from './test-routes.ts';
+import { lastTestRun } from './tests.ts';
 
 const languageSchema = z.enum(LANGUAGE_IDS);
 
@@ -64,7 +67,8 @@ export const candidateRoomSchema = z.object({
   interviewers: z.array(z.object({ name: z.string() })),
   interviewId: z.uuid(),
   state: roomStateSchema,
-  question: z.object({ title: z.string(), statement: z.string() }).nullable(),
+  /** `examples`: the question's visible test cases only (never a hidden one: questions/test-cases.ts). */
+  question: z.object({ title: z.string(), statement: z.string(), examples: z.array(z.object({ name: z.string(), input: z.string(), expected: z.string() })) }).nullable(),
   /** Languages the server's code runner runs for this room (the browser runs JavaScript, TypeScript, Python, SQL). */
   serverLanguages: z.array(languageSchema),
 });
@@ -83,10 +87,12 @@ export const memberRoomSchema = z.object({
   state: roomStateSchema,
   me: z.object({ personId: z.uuid(), name: z.string(), color: z.string() }),
   question: z
-    .object({ id: z.uuid(), title: z.string(), statement: z.string(), difficulty: z.string(), tags: z.array(z.string()), guidance: z.string() })
+    .object({ id: z.uuid(), title: z.string(), statement: z.string(), difficulty: z.string(), tags: z.array(z.string()), guidance: z.string(), testCases: z.array(testCaseSchema) })
     .nullable(),
   runs: z.array(runSchema),
   signals: z.array(signalSchema),
+  /** The room's latest test run (rooms/tests.ts): the panel's only. */
+  lastTestRun: testRunSchema.nullable(),
   serverLanguages: z.array(languageSchema),
 });
 
@@ -135,7 +141,7 @@ export function roomRoutes(context: AppContext) {
           ...(await candidateRoomView(db, room)),
           interviewId: room.interview_id,
           state: (await loadRoomState(db, room.interview_id))!,
-          question: question ? pick(candidateQuestion(question), ['title', 'statement']) : null,
+          question: question ? pick(candidateQuestion(question), ['title', 'statement', 'examples']) : null,
           serverLanguages: (await runner?.languages()) ?? [],
         };
       },
@@ -212,9 +218,10 @@ export function roomRoutes(context: AppContext) {
           interviewId: params.id,
           state,
           me: { personId: member.person.id, name: member.person.name, color: colorFor('member', member.person.id) },
-          question: question ? pick(question, ['id', 'title', 'statement', 'difficulty', 'tags', 'guidance']) : null,
+          question: question ? pick(question, ['id', 'title', 'statement', 'difficulty', 'tags', 'guidance', 'testCases']) : null,
           runs: await listRuns(db, params.id),
           signals: await loadSignals(db, params.id),
+          lastTestRun: await lastTestRun(db, params.id),
           serverLanguages: (await runner?.languages()) ?? [],
         };
       },
