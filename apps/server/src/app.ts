@@ -3,7 +3,8 @@
  * Registers cookies, the access-control hook, the error handler and every domain's routes.
  */
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Policy } from './auth/policies.ts';
 import type { Principal } from './auth/principal.ts';
@@ -24,6 +25,7 @@ import { testRoutes } from './rooms/test-routes.ts';
 import type { CodeRunner } from './runner/service.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
+import { createLogger } from './log.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -68,7 +70,9 @@ export interface AppDeps {
   collab?: Pick<CollabServer, 'reseedUntouchedPad'>;
   /** Server-side runs for the languages the browser does not run (main.ts makes it from the config). */
   runner?: CodeRunner;
-  /** Log level for fastify's pino logger; omitted: no logging (tests). */
+  /** The process's logger (log.ts; main.ts makes it); omitted: no logging (tests). */
+  logger?: Logger;
+  /** Or only a level: a JSON logger at that level (benchmarks). */
   logLevel?: string;
 }
 
@@ -102,16 +106,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     runner: deps.runner,
   };
 
-  const logger: FastifyServerOptions['logger'] = deps.logLevel
-    ? {
-        level: deps.logLevel,
-        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
-        // Belt and braces: nothing Pairview logs carries these, but a future `log.info({ headers })` must not leak them.
-        redact: { paths: ['*.cookie', '*.authorization', '*["set-cookie"]', '*.secret', '*.token', '*.access_token', '*.encodingAesKey', '*.EncodingAESKey'], censor: '[redacted]' },
-      }
-    : false;
+  const logger = deps.logger ?? (deps.logLevel ? createLogger({ level: deps.logLevel as Config['logLevel'], format: 'json' }) : undefined);
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
+    // Requests are logged at debug by the hook below, with the URL's secrets redacted.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
@@ -132,6 +131,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: sessionSecret });
 
   app.decorateRequest('principal', undefined);
+  // One debug line per request (LOG_LEVEL=debug shows them): the route and status, never a token in the URL.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
   app.addHook('preHandler', async (request) => {
     if (request.is404) return; // no route, nothing to guard: the 404 handler answers
     const policy = request.routeOptions.config.policy;

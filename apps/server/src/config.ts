@@ -46,6 +46,8 @@ export interface Config {
   /** Development mode (no WECOM_*): where the in-process WeCom emulator listens (PAIRVIEW_EMULATOR_PORT, default 4100). */
   emulatorPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT: json (the default with NODE_ENV=production) or pretty (the default otherwise: a person reads it). */
+  logFormat: 'json' | 'pretty';
   /** Several Pairview processes share the interview rooms through this Redis (REDIS_URL); undefined: one process. */
   redisUrl: URL | undefined;
   /**
@@ -198,6 +200,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
   }
 
+  const logFormat = read(env, 'LOG_FORMAT') ?? (read(env, 'NODE_ENV') === 'production' ? 'json' : 'pretty');
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT must be json (one JSON object a line, for a log collector) or pretty (for a terminal); got "${logFormat}"`);
+  }
+
   const rawRedisUrl = read(env, 'REDIS_URL');
   let redisUrl: URL | undefined;
   if (rawRedisUrl !== undefined) {
@@ -241,6 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
     wecom: wecomApp(env),
     emulatorPort: integer(env, 'PAIRVIEW_EMULATOR_PORT', 4100, 0, 65535),
     logLevel: logLevel as Config['logLevel'],
+    logFormat,
     redisUrl,
     runner,
     runnerConcurrency: integer(env, 'PAIRVIEW_RUNNER_CONCURRENCY', 2, 1, 256),

@@ -208,6 +208,8 @@ describe('npm start (main.ts) with no configuration: embedded PostgreSQL and the
     const shutdown = run.output().slice(before);
     expect(shutdown).toContain('pairview: SIGINT: shutting down');
     expect(shutdown).not.toMatch(/FATAL|ERROR|error:|57P01|Unhandled|terminat/i);
+    // Development logs are for a person: no raw JSON records anywhere.
+    expect(run.output()).not.toMatch(/^\{"level"/m);
     expect(await listening(pgPort)).toBe(false);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
   }, 90_000);

@@ -10,6 +10,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import { buildApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, repositoryRoot } from './config.ts';
+import { createLogger, plainSay, sayThrough, type Say } from './log.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/pool.ts';
@@ -19,10 +20,8 @@ import { startServerRunner } from './runner/embedded.ts';
 import { webApp } from './web/plugin.ts';
 import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 
-const say = {
-  info: (message: string) => console.log(`pairview: ${message}`),
-  warn: (message: string) => console.warn(`pairview: warning: ${message}`),
-};
+// Until the configuration is read (it says the log format), the plain development lines.
+let say: Say = plainSay;
 
 async function main(): Promise<void> {
   // .env at the repository root, when present; variables already in the environment win.
@@ -39,6 +38,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  say = sayThrough(logger, config.logFormat);
   if (!config.wecom && config.admins.size === 0) {
     config = withDevelopmentDefaults(config);
     say.info(`no WECOM_* variables: development mode with the WeCom emulator; PAIRVIEW_ADMINS defaults to ${[...config.admins].join(', ')}`);
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     sessionSecret,
     collab,
     ...(serverRunner.runner ? { runner: serverRunner.runner } : {}),
-    logLevel: config.logLevel,
+    logger,
     wecomStatus: () => wecom.status(),
     // The web app last: its catch-all page route must not shadow the WeCom routes.
     plugins: [wecom.plugin, webApp()],
