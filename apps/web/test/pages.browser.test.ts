@@ -174,9 +174,21 @@ describe('the Pairview web app', () => {
     await start.fill('2030-01-06T10:00'); // yesterday, by the server's clock
     await picker.fill('alice');
     await page.getByRole('option', { name: /Alice Wang/ }).click();
+    // A pick closes the list: nothing of it is left over the rest of the form.
+    expect(await page.getByRole('listbox').count()).toBe(0);
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
     await picker.fill('Bob');
     await picker.press('Enter');
     await expect.poll(() => page.locator('.chip').allInnerTexts()).toEqual([expect.stringContaining('Alice Wang'), expect.stringContaining('Bob Chen')]);
+    expect(await page.getByRole('listbox').count()).toBe(0);
+    // The keyboard opens it again (an arrow), moves in it, and Escape closes it.
+    await picker.press('ArrowDown');
+    expect(await picker.getAttribute('aria-expanded')).toBe('true');
+    const first = page.getByRole('listbox').getByRole('option').first();
+    expect(await first.getAttribute('aria-selected')).toBe('true');
+    expect(await picker.getAttribute('aria-activedescendant')).toBe(await first.getAttribute('id'));
+    await picker.press('Escape');
+    expect(await page.getByRole('listbox').count()).toBe(0);
 
     // The server's own words, in the page's language, each next to its field: the input check's for the email,
     // the scheduling rule's for the time.

@@ -1,6 +1,8 @@
 /**
  * Pick interviewers from the directory: type to search by name, English name or WeCom user id; picked people
- * show as chips. A combobox (ARIA 1.2 pattern): arrows move, Enter picks, Escape closes.
+ * show as chips. A combobox (ARIA 1.2 pattern): arrows move (and open the list), Enter picks, Escape closes.
+ * A pick closes the list, so it never stays open over what comes next in the form (the submit button); typing,
+ * an arrow key or a click on the field opens it again.
  */
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Person } from '../api/types.ts';
@@ -44,15 +46,18 @@ export function PersonPicker({
     onChange([...value, person.id]);
     setSearch('');
     setActive(0);
+    setOpen(false);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown') {
       event.preventDefault();
-      setOpen(true);
-      setActive((a) => Math.min(a + 1, options.length - 1));
+      // The first press opens the list on its first option; the next ones move down.
+      if (open) setActive((a) => Math.min(a + 1, options.length - 1));
+      else setOpen(true);
     } else if (event.key === 'ArrowUp') {
       event.preventDefault();
+      setOpen(true);
       setActive((a) => Math.max(a - 1, 0));
     } else if (event.key === 'Enter') {
       // Enter picks instead of submitting the form.
@@ -60,6 +65,8 @@ export function PersonPicker({
       const option = options[active];
       if (open && option) pick(option);
     } else if (event.key === 'Escape') {
+      // The first Escape closes the list; with it closed, the field's own Escape (clear the search) applies.
+      if (open) event.preventDefault();
       setOpen(false);
     } else if (event.key === 'Backspace' && search === '' && value.length) {
       onChange(value.slice(0, -1));
@@ -105,6 +112,7 @@ export function PersonPicker({
             setActive(0);
           }}
           onFocus={() => setOpen(true)}
+          onClick={() => setOpen(true)}
           onBlur={() => setOpen(false)}
           onKeyDown={onKeyDown}
         />
