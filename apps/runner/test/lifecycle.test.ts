@@ -30,11 +30,11 @@ describe('a runner that was killed', () => {
     });
     const instance = `${child.pid}-`;
     try {
-      // A job that would run for a while; kill the runner under it.
+      // A job that would run for a while (compiled: its box is a host tmpfs); kill the runner under it.
       const job = fetch(`${url}/api/v2/execute`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ language: 'bash', version: '*', files: [{ content: 'sleep 8' }], run_timeout: 9000 }),
+        body: JSON.stringify({ language: 'c', version: '*', files: [{ content: '#include <unistd.h>\nint main(void) { sleep(8); return 0; }\n' }], run_timeout: 9000 }),
       }).catch(() => null);
       let mounted: string[] = [];
       for (let i = 0; i < 100 && mounted.length === 0; i++) {

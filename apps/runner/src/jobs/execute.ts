@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ExecuteResponse, StageResult } from '../types.ts';
 import type { CompileCache } from '../cache/compile-cache.ts';
 import { readArtefact } from '../cache/compile-cache.ts';
-import type { CommandContext, SourceFile } from '../languages/catalog.ts';
+import type { CommandContext, SandboxCommand, SourceFile } from '../languages/catalog.ts';
 import type { JobFile, JobRequest } from '../http/validate.ts';
 import type { SandboxConfig } from '../sandbox/stage.ts';
 import { runStage } from '../sandbox/stage.ts';
@@ -80,71 +80,91 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
   const { main, files } = prepareFiles(job);
   const sources = [main, ...files.filter((f) => f.utf8 && f !== main)];
   const ctx = (memoryBytes: number): CommandContext => ({ main, sources, args: job.args, memoryBytes });
+  const names = new Set(files.map((f) => f.name));
+  if (names.size !== files.length) throw new JobInputError(`the main file's name (${main.name}) clashes with another file of the request`);
   const response: ExecuteResponse = { language: def.language, version: job.runtime.version, run: undefined as unknown as StageResult };
 
+  const compile = def.compile ? def.compile.command(ctx(job.compile.memoryBytes)) : null;
+  const key = compile ? env.cache.key({ language: def.language, version: job.runtime.version, argv: compile.argv, env: compile.env, files }) : '';
+  const cached = compile ? await env.cache.get(key) : null;
+  if (def.compile && cached && names.has(def.compile.artefact)) throw new JobInputError(`a file may not be named ${def.compile.artefact} in ${def.language}`);
+
   const uid = await env.uids.acquire();
-  let box;
+  const hold = { uid: false };
   try {
-    box = await createBox(env.instance, id, uid, env.boxSize);
-  } catch (error) {
-    await env.uids.release(uid);
-    throw error;
-  }
-  try {
-    for (const f of files) await writeBoxFile(box.dir, f.name, f.content, uid, 0o644);
-
-    if (def.compile) {
-      const command = def.compile.command(ctx(job.compile.memoryBytes));
-      const key = env.cache.key({ language: def.language, version: job.runtime.version, argv: command.argv, env: command.env, files });
-      const started = process.hrtime.bigint();
-      const cached = await env.cache.get(key);
-      if (cached) {
-        await writeBoxFile(box.dir, def.compile.artefact, cached.artefact, uid, 0o755);
-        const wall = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-        response.compile = { ...cached.compile, cpu_time: 0, wall_time: wall, memory: 0, cached: true };
-      } else {
-        response.compile = await runStage(env.sandbox, {
-          name: `${id}-compile`,
-          argv: command.argv,
-          env: command.env,
-          boxDir: box.dir,
-          uid,
-          stdin: '',
-          // Linkers write large intermediate files (rustc's ld passes 10 MB): the box's size bounds a compile.
-          limits: { ...job.compile, fileSize: Math.max(job.compile.fileSize, env.boxSize) },
-          signal,
-        });
-        if (response.compile.code === 0 && response.compile.status === null && env.cache.enabled) {
-          // The compile's processes are all gone (its cgroup is empty): nothing changes the box meanwhile.
-          const artefact = await readArtefact(box.dir, def.compile.artefact, env.boxSize);
-          if (artefact) await env.cache.put(key, { artefact, compile: response.compile });
-        }
+    // One stage (interpreted, or compiled and found in the cache): bwrap makes /box itself and copies the files
+    // in. Two stages share a host tmpfs, mounted for this job.
+    if (!compile || cached) {
+      const boxFiles = files.map((f) => ({ name: f.name, content: f.content, mode: 0o644 }));
+      if (cached && def.compile) {
+        const started = process.hrtime.bigint();
+        boxFiles.push({ name: def.compile.artefact, content: cached.artefact, mode: 0o755 });
+        response.compile = { ...cached.compile, cpu_time: 0, wall_time: Math.round(Number(process.hrtime.bigint() - started) / 1e6), memory: 0, cached: true };
       }
-      if (response.compile.code !== 0 || response.compile.status !== null) {
-        response.run = response.compile;
-        return response;
-      }
+      response.run = await runStage(env.sandbox, {
+        name: `${id}-run`,
+        ...runCommand(def.run(ctx(job.run.memoryBytes))),
+        box: { size: env.boxSize, files: boxFiles },
+        uid,
+        stdin: job.stdin,
+        limits: job.run,
+        signal,
+      });
+      return response;
     }
+    return await compileAndRun(env, job, { id, uid, files, key, compile, ctx, response, signal, hold });
+  } finally {
+    if (!hold.uid) await env.uids.release(uid);
+  }
+}
 
-    const command = def.run(ctx(job.run.memoryBytes));
+const runCommand = (c: SandboxCommand) => ({ argv: c.argv, env: c.env });
+
+async function compileAndRun(
+  env: JobEnv,
+  job: JobRequest,
+  o: { id: string; uid: number; files: SourceFile[]; key: string; compile: SandboxCommand; ctx: (memoryBytes: number) => CommandContext; response: ExecuteResponse; signal?: AbortSignal; hold: { uid: boolean } },
+): Promise<ExecuteResponse> {
+  const def = job.runtime.def;
+  const { response } = o;
+  const box = await createBox(env.instance, o.id, o.uid, env.boxSize);
+  try {
+    for (const f of o.files) await writeBoxFile(box.dir, f.name, f.content, o.uid, 0o644);
+    response.compile = await runStage(env.sandbox, {
+      name: `${o.id}-compile`,
+      ...runCommand(o.compile),
+      box: { hostDir: box.dir },
+      uid: o.uid,
+      stdin: '',
+      // Linkers write large intermediate files (rustc's ld passes 10 MB): the box's size bounds a compile.
+      limits: { ...job.compile, fileSize: Math.max(job.compile.fileSize, env.boxSize) },
+      signal: o.signal,
+    });
+    if (response.compile.code !== 0 || response.compile.status !== null) {
+      response.run = response.compile;
+      return response;
+    }
+    if (env.cache.enabled) {
+      // The compile's processes are all gone (its cgroup is empty): nothing changes the box meanwhile.
+      const artefact = await readArtefact(box.dir, def.compile!.artefact, env.boxSize);
+      if (artefact) await env.cache.put(o.key, { artefact, compile: response.compile });
+    }
     response.run = await runStage(env.sandbox, {
-      name: `${id}-run`,
-      argv: command.argv,
-      env: command.env,
-      boxDir: box.dir,
-      uid,
+      name: `${o.id}-run`,
+      ...runCommand(def.run(o.ctx(job.run.memoryBytes))),
+      box: { hostDir: box.dir },
+      uid: o.uid,
       stdin: job.stdin,
       limits: job.run,
-      signal,
+      signal: o.signal,
     });
     return response;
   } finally {
-    try {
-      await destroyBox(box);
-      await env.uids.release(uid);
-    } catch (error) {
-      // The uid stays locked: a box that would not unmount may still hold something of the candidate's.
-      env.log(`runner: job ${id}: cleanup failed, uid ${uid} kept out of the pool: ${(error as Error).message}`);
-    }
+    // The uid goes back to the pool only once the box is gone: a box that would not unmount may still hold
+    // something of the candidate's.
+    await destroyBox(box).catch((error: Error) => {
+      o.hold.uid = true;
+      env.log(`runner: job ${o.id}: cannot remove its box, uid ${o.uid} kept out of the pool: ${error.message}`);
+    });
   }
 }

@@ -163,6 +163,7 @@ export async function prepareSandbox(options: PrepareOptions): Promise<Prepared>
 
   // One sandbox end to end (uid, tmpfs, cgroup, seccomp): proves bwrap and user namespaces work here.
   const canary = await checkInSandbox(env, 'canary', ['/bin/sh', '-c', 'echo sandbox-ok']);
+  // (bwrap's own /box with a file copied in is checked by every language check below.)
   if (!canary.ok) {
     report.bubblewrap.reason = canary.reason;
     report.bubblewrap.fix = bwrapFix(canary.reason);
@@ -213,18 +214,27 @@ async function checkInSandbox(env: JobEnv, name: string, argv: string[]): Promis
   }
   let box;
   try {
-    box = await createBox(env.instance, `${name}-${Math.random().toString(36).slice(2, 8)}`, uid, 1 << 20);
+    // The canary goes through a host tmpfs like a compiled job's; the language checks use bwrap's own.
+    if (name === 'canary') box = await createBox(env.instance, `${name}-${Math.random().toString(36).slice(2, 8)}`, uid, 1 << 20);
   } catch (error) {
     await env.uids.release(uid);
     return { ok: false, reason: (error as Error).message };
   }
   try {
-    const result = await runStage(env.sandbox, { name: `${name}-${box.dir.slice(-6)}`, argv, boxDir: box.dir, uid, stdin: '', limits: CHECK_LIMITS });
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const result = await runStage(env.sandbox, {
+      name: `${name}-${suffix}`,
+      argv,
+      box: box ? { hostDir: box.dir } : { size: 1 << 20, files: [{ name: 'probe.txt', content: Buffer.from('probe\n'), mode: 0o644 }] },
+      uid,
+      stdin: '',
+      limits: CHECK_LIMITS,
+    });
     if (result.status === null && result.code === 0) return { ok: true };
     const detail = (result.message ?? '') + (result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-2).join(' ')}` : '');
     return { ok: false, reason: detail.replace(/^Sandbox error: /, '') || 'failed' };
   } finally {
-    await destroyBox(box).catch((error: Error) => env.log(`runner: ${error.message}`));
+    if (box) await destroyBox(box).catch((error: Error) => env.log(`runner: ${error.message}`));
     await env.uids.release(uid);
   }
 }

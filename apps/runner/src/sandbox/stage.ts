@@ -41,8 +41,11 @@ export interface StageSpec {
   name: string;
   argv: string[];
   env?: Record<string, string>;
-  /** Host path of the job's tmpfs, bound at /box. */
-  boxDir: string;
+  /**
+   * The job's /box: the host path of its tmpfs (shared by a compile and a run stage), or, for a job of one stage,
+   * a tmpfs bwrap makes itself, of `size` bytes, with `files` copied in by bwrap from pipes (no host mount).
+   */
+  box: { hostDir: string } | { size: number; files: Array<{ name: string; content: Buffer; mode: number }> };
   uid: number;
   stdin: string;
   limits: StageLimits;
@@ -109,9 +112,7 @@ export function bwrapArgs(config: SandboxConfig, spec: StageSpec): string[] {
     '1777',
     '--tmpfs',
     '/tmp',
-    '--bind',
-    spec.boxDir,
-    '/box',
+    ...boxArgs(spec),
     '--chdir',
     '/box',
     '--remount-ro',
@@ -122,6 +123,25 @@ export function bwrapArgs(config: SandboxConfig, spec: StageSpec): string[] {
     '--',
     ...spec.argv,
   ];
+  return args;
+}
+
+/** First fd of the files bwrap copies into its own /box (0–2 stdio, 3 seccomp, 4 json status). */
+const FIRST_FILE_FD = 5;
+
+function boxArgs(spec: StageSpec): string[] {
+  if ('hostDir' in spec.box) return ['--bind', spec.box.hostDir, '/box'];
+  const args = ['--size', String(spec.box.size), '--perms', '0700', '--tmpfs', '/box'];
+  const dirs = new Set<string>();
+  spec.box.files.forEach((file, i) => {
+    const parts = file.name.split('/');
+    for (let j = 1; j < parts.length; j++) {
+      const dir = parts.slice(0, j).join('/');
+      if (!dirs.has(dir)) args.push('--dir', `/box/${dir}`);
+      dirs.add(dir);
+    }
+    args.push('--perms', file.mode.toString(8).padStart(4, '0'), '--file', String(FIRST_FILE_FD + i), `/box/${file.name}`);
+  });
   return args;
 }
 
@@ -186,10 +206,16 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
   ];
 
   const started = process.hrtime.bigint();
+  const files = 'files' in spec.box ? spec.box.files : [];
   const child = spawn('/bin/sh', argv, {
     env: { PATH: '/usr/bin:/bin' },
-    stdio: ['pipe', 'pipe', 'pipe', seccompFd, 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', seccompFd, 'pipe', ...files.map(() => 'pipe' as const)],
     detached: false,
+  });
+  files.forEach((file, i) => {
+    const pipe = child.stdio[FIRST_FILE_FD + i] as NodeJS.WritableStream | null;
+    pipe?.on('error', () => {}); // bwrap failed before reading it
+    pipe?.end(file.content);
   });
 
   const stdout: Collected = { text: '', bytes: 0, truncated: false };
@@ -244,19 +270,17 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
   spec.signal?.addEventListener('abort', onAbort, { once: true });
   if (spec.signal?.aborted) kill('aborted');
 
-  let polling = true;
-  const cpuPoll = (async () => {
-    if (!cgroup) return;
-    while (polling) {
-      await sleep(CPU_POLL_MS);
-      if (!polling) break;
-      const used = await cgroup.cpuMs();
-      if (used !== null && used > limits.cpuMs) {
-        kill('cpu');
-        break;
-      }
-    }
-  })();
+  // CPU time is polled from the cgroup (RLIMIT_CPU is per process; a program with many threads or processes
+  // would pass it). The poll timer is cleared at exit, so it never delays the answer.
+  let cpuTimer: NodeJS.Timeout | null = null;
+  const pollCpu = () => {
+    cpuTimer = setTimeout(async () => {
+      const used = await cgroup!.cpuMs();
+      if (used !== null && used > limits.cpuMs) kill('cpu');
+      else if (cpuTimer) pollCpu();
+    }, CPU_POLL_MS);
+  };
+  if (cgroup) pollCpu();
 
   child.stdin!.end(spec.stdin);
 
@@ -284,8 +308,8 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   clearTimeout(wallTimer);
   spec.signal?.removeEventListener('abort', onAbort);
-  polling = false;
-  await cpuPoll;
+  if (cpuTimer) clearTimeout(cpuTimer);
+  cpuTimer = null;
   if (!stdout.truncated) {
     const tail = outDecoder.end();
     stdout.text += tail;
