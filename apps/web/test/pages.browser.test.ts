@@ -246,6 +246,31 @@ describe('the Pairview web app', () => {
     await row.waitFor();
   });
 
+  it('a viewer in another time zone sees the company\'s times (as on the WeCom card), labelled, and edits in them', async () => {
+    // The page above is in Asia/Shanghai, the company's zone: no label there.
+    await page.goto(`${base}/interviews/${interviewId}`);
+    await page.getByText('1月8日周二 14:00–15:00').first().waitFor();
+    expect(await page.locator('main').innerText()).not.toContain('中国时间');
+
+    // A browser of its own (the persistent context above has none to share), in New York.
+    const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    const away = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 860 } });
+    try {
+      await away.clock.setFixedTime(T0);
+      const value = people.recruiter.cookie.slice(SESSION_COOKIE.length + 1);
+      await away.addCookies([{ name: SESSION_COOKIE, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+      const there = await away.newPage();
+      await there.goto(`${base}/interviews/${interviewId}`);
+      await there.getByText('1月8日周二 14:00–15:00 中国时间').first().waitFor();
+      await there.screenshot({ path: '/tmp/web-detail-new-york.png', fullPage: true });
+      await there.goto(`${base}/interviews/${interviewId}/edit`);
+      expect(await there.getByLabel(zh.schedule.start, { exact: true }).inputValue()).toBe(START_LOCAL);
+      expect(await there.locator('.field').filter({ has: there.getByLabel(zh.schedule.start, { exact: true }) }).innerText()).toContain('中国时间');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('a recruiter moves and edits the interview in one save, and cancels another one with a reason', async () => {
     await page.goto(`${base}/interviews/${interviewId}/edit`);
     await page.getByLabel(zh.schedule.position, { exact: true }).fill('高级后端工程师');

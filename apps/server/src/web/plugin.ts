@@ -111,7 +111,8 @@ export function webApp(options: WebAppOptions = {}): AppPlugin {
       if (cachedPage?.mtimeMs !== info.mtimeMs) {
         const html = (await readFile(file, 'utf8')).replace(
           /<html[^>]*>/,
-          `<html lang="${context.config.locale === 'zh' ? 'zh-CN' : 'en'}" data-default-locale="${context.config.locale}">`,
+          // The time zone is an IANA name the configuration checked (letters, digits, '/', '_', '-', '+').
+          `<html lang="${context.config.locale === 'zh' ? 'zh-CN' : 'en'}" data-default-locale="${context.config.locale}" data-time-zone="${context.config.timeZone}">`,
         );
         cachedPage = { mtimeMs: info.mtimeMs, html };
       }

@@ -170,7 +170,7 @@ export const en: Messages = {
     positionPlaceholder: 'e.g. Backend engineer',
     timeSection: 'Time',
     start: 'Starts at',
-    startHint: 'In your own time zone.',
+    startHint: (zone) => `In the company's time zone (${zone}), as on the WeCom cards.`,
     rescheduleHint: 'Changing the time resets every interviewer’s answer to pending and notifies them again.',
     duration: 'Duration',
     panelSection: 'Panel',

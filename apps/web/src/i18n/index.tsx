@@ -7,6 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setMessageLocale } from '../api/client.ts';
 import type { Locale } from '../api/types.ts';
+import { companyTimeZone, sameOffsetNow, viewerTimeZone, zoneName } from '../time-zone.ts';
 import { en } from './en.ts';
 import { zh, type Messages } from './zh.ts';
 
@@ -30,7 +31,10 @@ function initialLocale(): Locale {
   return isLocale(serverDefault) ? serverDefault : 'zh';
 }
 
-/** Dates and times in the viewer's own time zone, the way each language writes them. */
+/**
+ * Dates and times in the company's time zone (time-zone.ts), the way each language writes them; a viewer in
+ * another zone sees its name after each time ("15:01–16:01 中国时间").
+ */
 export interface Formatters {
   dateTime(iso: string): string;
   date(iso: string): string;
@@ -39,25 +43,29 @@ export interface Formatters {
   range(startIso: string, endIso: string): string;
   /** "in 3 hours", "2 days ago" */
   relative(iso: string, now?: number): string;
+  /** The company zone's name when the viewer's own zone differs (then it follows each time), else undefined. */
+  zone: string | undefined;
 }
 
-function formatters(locale: Locale): Formatters {
+function formatters(locale: Locale, timeZone = companyTimeZone(), viewerZone = viewerTimeZone()): Formatters {
   const tag = locale === 'zh' ? 'zh-CN' : 'en-GB';
-  const dateTime = new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' });
-  const date = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' });
-  const dayOnly = new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', weekday: 'short' });
-  const time = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit' });
+  const dateTime = new Intl.DateTimeFormat(tag, { timeZone, month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  const date = new Intl.DateTimeFormat(tag, { timeZone, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' });
+  const dayOnly = new Intl.DateTimeFormat(tag, { timeZone, month: 'short', day: 'numeric', weekday: 'short' });
+  const time = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit' });
   const relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
     ['day', 86_400_000],
     ['hour', 3_600_000],
     ['minute', 60_000],
   ];
+  const zone = sameOffsetNow(timeZone, viewerZone) ? undefined : zoneName(timeZone, tag);
+  const labelled = (text: string) => (zone ? `${text} ${zone}` : text);
   return {
-    dateTime: (iso) => dateTime.format(new Date(iso)),
+    dateTime: (iso) => labelled(dateTime.format(new Date(iso))),
     date: (iso) => date.format(new Date(iso)),
-    time: (iso) => time.format(new Date(iso)),
-    range: (start, end) => `${dayOnly.format(new Date(start))} ${time.format(new Date(start))}–${time.format(new Date(end))}`,
+    time: (iso) => labelled(time.format(new Date(iso))),
+    range: (start, end) => labelled(`${dayOnly.format(new Date(start))} ${time.format(new Date(start))}–${time.format(new Date(end))}`),
     relative(iso, now = Date.now()) {
       const diff = new Date(iso).getTime() - now;
       for (const [unit, ms] of units) {
@@ -65,6 +73,7 @@ function formatters(locale: Locale): Formatters {
       }
       return relative.format(0, 'minute');
     },
+    zone,
   };
 }
 

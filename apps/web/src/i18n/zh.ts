@@ -175,7 +175,7 @@ export const zh = {
     positionPlaceholder: '例如：后端工程师',
     timeSection: '时间',
     start: '开始时间',
-    startHint: '按你所在时区的时间填写。',
+    startHint: (zone: string) => `按公司时区（${zone}）填写，与企业微信卡片上的时间一致。`,
     rescheduleHint: '修改时间后，所有面试官的回复会重置为待回复，并重新收到通知。',
     duration: '时长',
     panelSection: '面试官',

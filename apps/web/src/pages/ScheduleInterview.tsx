@@ -15,6 +15,7 @@ import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
 import { PersonPicker } from '../components/PersonPicker.tsx';
 import { Alert, Field, Loading, PageHeader, Section } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { companyTimeZone, instantToWallTime, wallTimeToInstant, zoneName } from '../time-zone.ts';
 import { QuestionPicker } from './questions/QuestionPicker.tsx';
 
 /** The server's limit on the panel (interviews/service.ts MAX_INTERVIEWERS). */
@@ -29,7 +30,7 @@ interface FormValues {
   candidateEmail: string;
   candidatePhone: string;
   position: string;
-  /** datetime-local value, in the viewer's time zone. */
+  /** datetime-local value, in the company's time zone (time-zone.ts). */
   start: string;
   durationMinutes: number;
   interviewerIds: string[];
@@ -50,19 +51,15 @@ const EMPTY: FormValues = {
   questionId: '',
 };
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** ISO instant → "YYYY-MM-DDTHH:mm" in local time (what <input type=datetime-local> holds). */
+/** ISO instant → "YYYY-MM-DDTHH:mm" in the company's time zone (what <input type=datetime-local> holds). */
 export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return instantToWallTime(iso, companyTimeZone());
 }
 
-/** datetime-local → ISO instant; '' (not filled in) is sent as is, so the server names the field. */
+/** datetime-local, read in the company's time zone → ISO instant; '' (not filled in) is sent as is, so the server names the field. */
 function fromLocalInput(value: string): string {
   if (!value) return '';
-  const date = new Date(value); // no offset in the string: local time, by the ECMAScript date-time format
-  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  return wallTimeToInstant(value, companyTimeZone())?.toISOString() ?? value;
 }
 
 function valuesOf(interview: InterviewDetail): FormValues {
@@ -232,7 +229,7 @@ function InterviewForm({
 
       <Section title={t.schedule.timeSection}>
         <div className="form-grid">
-          <Field label={t.schedule.start} error={e.startsAt} hint={existing ? t.schedule.rescheduleHint : t.schedule.startHint}>
+          <Field label={t.schedule.start} error={e.startsAt} hint={[t.schedule.startHint(zoneName(companyTimeZone(), locale === 'zh' ? 'zh-CN' : 'en-GB')), existing ? t.schedule.rescheduleHint : ''].join(' ').trim()}>
             {(p) => <input {...p} className="input" type="datetime-local" value={values.start} onChange={(ev) => set('start', ev.target.value)} />}
           </Field>
           <Field label={t.schedule.duration} error={e.durationMinutes}>
