@@ -176,6 +176,8 @@ export interface TestCaseResult {
   truncated: boolean;
   passed: boolean;
   status: TestCaseStatus;
+  /** Which stage failed when the program did not end well (a compile error fails every case). */
+  failedStage: 'compile' | 'run' | null;
   /** The runner's word when the case did not end well ("Time limit exceeded", compile errors' stage), or null. */
   message: string | null;
   /** Compile errors or stderr, when the program did not end with status ok (cut at the display cap); else ''. */
@@ -272,6 +274,8 @@ export interface OAuthStatesTable {
   created_at: DefaultedTimestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** SHA-256 of the nonce in the starting browser's sign-in cookie (migration 0009). */
+  browser_hash: Buffer | null;
 }
 
 export interface Database {

@@ -19,6 +19,7 @@ export const testCaseResultSchema = z.object({
   truncated: z.boolean(),
   passed: z.boolean(),
   status: z.enum(['ok', 'error', 'timeout', 'output_limit', 'unavailable', 'skipped']),
+  failedStage: z.enum(['compile', 'run']).nullable(),
   message: z.string().nullable(),
   errorOutput: z.string(),
   durationMs: z.number().int(),

@@ -112,7 +112,7 @@ describe('running a question\'s test cases in the room', () => {
       ['Echo secret', true, true, 'ok'],
       ['Big', true, true, 'ok'],
     ]);
-    expect(run.cases[0]).toMatchObject({ input: '1 2', expected: '3', actual: '3\n', message: null, errorOutput: '', truncated: false });
+    expect(run.cases[0]).toMatchObject({ input: '1 2', expected: '3', actual: '3\n', failedStage: null, message: null, errorOutput: '', truncated: false });
     for (const c of run.cases) expect(c.durationMs).toBeGreaterThan(0);
 
     const stored = await database.db.selectFrom('room_test_runs').selectAll().where('interview_id', '=', id).execute();
@@ -154,7 +154,7 @@ describe('running a question\'s test cases in the room', () => {
     const run = broken.json();
     expect(run).toMatchObject({ passed: 0, total: 4 });
     for (const c of run.cases) {
-      expect(c).toMatchObject({ passed: false, status: 'error', actual: '' });
+      expect(c).toMatchObject({ passed: false, status: 'error', failedStage: 'compile', actual: '' });
       expect(c.errorOutput).toContain('x');
       expect(c.errorOutput).toMatch(/error/i);
     }
@@ -162,7 +162,7 @@ describe('running a question\'s test cases in the room', () => {
     const slow = await room([{ name: 'Loop', input: '', expected: 'done', hidden: false }]);
     const timedOut = await runTestsAs(slow.id, panel.cookie, { language: 'python', code: 'while True:\n    pass\n' });
     expect(timedOut.statusCode, timedOut.body).toBe(201);
-    expect(timedOut.json().cases[0]).toMatchObject({ passed: false, status: 'timeout' });
+    expect(timedOut.json().cases[0]).toMatchObject({ passed: false, status: 'timeout', failedStage: 'run' });
     expect(timedOut.json().cases[0].message).toMatch(/time limit/i);
   }, 60_000);
 

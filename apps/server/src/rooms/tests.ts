@@ -168,6 +168,7 @@ function resultOf(testCase: TestCase, outcome: RunOutcome, durationMs: number): 
     truncated: input.cut || expected.cut || actual.cut,
     passed: outcome.status === 'ok' && sameOutput(outcome.stdout, testCase.expected),
     status: outcome.status,
+    failedStage: outcome.failedStage,
     message: outcome.status === 'ok' ? null : (outcome.message ?? (outcome.failedStage === 'compile' ? 'Compile error' : null)),
     // What a person reads to see why: the compile errors, or stdout and stderr with the runner's last word.
     errorOutput: outcome.status === 'ok' ? '' : cut(outcome.output).text,
@@ -187,6 +188,7 @@ function skipped(testCase: TestCase): TestCaseResult {
     truncated: input.cut || expected.cut,
     passed: false,
     status: 'skipped',
+    failedStage: null,
     // The Tests tab says why in the reader's language ("not run: the test run's time was used up").
     message: null,
     errorOutput: '',

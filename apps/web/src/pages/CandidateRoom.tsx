@@ -20,6 +20,7 @@ import { useConnectionStatus, useReloadOnNewQuestion, useRoomConnection, useRoom
 import { languageLabel, LANGUAGES } from '../room/languages.ts';
 import { ConnectionNotice, Timer } from '../room/parts.tsx';
 import { RunPanel } from '../room/RunPanel.tsx';
+import { TestExamples } from '../room/TestsPanel.tsx';
 
 export function CandidateRoomPage() {
   const { token = '' } = useParams();
@@ -210,6 +211,7 @@ function CandidatePad({ connection, token, room, state, status }: { connection: 
             <>
               <h2>{room.question.title}</h2>
               <Markdown source={room.question.statement} />
+              <TestExamples examples={room.question.examples} />
             </>
           ) : (
             <p className="muted">{t.pad.noQuestionCandidate}</p>

@@ -19,6 +19,7 @@ import { useConnectionStatus, usePresence, useReloadOnNewQuestion, useRoomConnec
 import { LANGUAGES } from '../room/languages.ts';
 import { ConnectionNotice, Presence, SignalsList, Timer } from '../room/parts.tsx';
 import { RunPanel } from '../room/RunPanel.tsx';
+import { TestsPanel } from '../room/TestsPanel.tsx';
 import { useMe } from '../session.tsx';
 
 export function RoomPage() {
@@ -34,7 +35,7 @@ export function RoomPage() {
   return <LiveRoom interview={interview.state.data} room={room.state.data} connection={connection} onInterviewChanged={interview.reload} onRoomChanged={room.reload} />;
 }
 
-type Tab = 'notes' | 'signals' | 'guidance' | 'scorecard';
+type Tab = 'notes' | 'signals' | 'guidance' | 'tests' | 'scorecard';
 
 function LiveRoom({
   interview,
@@ -64,6 +65,7 @@ function LiveRoom({
     ['notes', t.pad.notes],
     ['signals', signals.length > 0 ? `${t.pad.signals} (${signals.length})` : t.pad.signals],
     ...(room.question?.guidance ? ([['guidance', t.pad.guidance]] as [Tab, string][]) : []),
+    ['tests', t.tests.tab],
     ['scorecard', t.detail.scorecards],
   ];
 
@@ -141,6 +143,19 @@ function LiveRoom({
                 <Markdown source={room.question.guidance} />
               </div>
             ) : null}
+            {/* Kept mounted: a test run in progress goes on when another tab is opened. */}
+            <div hidden={tab !== 'tests'}>
+              <TestsPanel
+                interviewId={interview.id}
+                cases={room.question?.testCases ?? null}
+                questionId={room.question?.id ?? null}
+                code={pad.doc.getText('code')}
+                language={state.language}
+                revision={state.revision}
+                lastRun={room.lastTestRun}
+                active={tab === 'tests'}
+              />
+            </div>
             {tab === 'scorecard' ? (
               <div className="scorecard-with-notes">
                 <NotesPanel connection={connection} interview={interview} onlyMine />

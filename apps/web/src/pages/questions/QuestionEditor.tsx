@@ -6,7 +6,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { api } from '../../api/client.ts';
+import { ApiError, api } from '../../api/client.ts';
 import { fieldErrors } from '../../api/field-errors.ts';
 import { DIFFICULTIES, type Difficulty, type QuestionDetail, type QuestionInput } from '../../api/types.ts';
 import { useResource } from '../../api/use-resource.ts';
@@ -16,12 +16,13 @@ import { Alert, Field, Loading, PageHeader, Section } from '../../components/ui.
 import { useI18n } from '../../i18n/index.tsx';
 import { LANGUAGES, languageLabel } from '../../room/languages.ts';
 import { DifficultyBadge, parseTags } from './parts.tsx';
+import { TestCasesField, casesToSend, draftOf, type TestCaseDraft } from './TestCasesField.tsx';
 import './questions.css';
 
 /** The server's limits (apps/server/src/questions/routes.ts). */
 const MAX_TEXT = 20_000;
 
-const FIELDS = ['title', 'difficulty', 'tags', 'statement', 'starterCode', 'guidance'] as const;
+const FIELDS = ['title', 'difficulty', 'tags', 'statement', 'starterCode', 'guidance', 'testCases'] as const;
 type FormField = (typeof FIELDS)[number];
 
 interface FormValues {
@@ -32,9 +33,10 @@ interface FormValues {
   statement: string;
   starterCode: Record<string, string>;
   guidance: string;
+  testCases: TestCaseDraft[];
 }
 
-const EMPTY: FormValues = { title: '', difficulty: 'medium', tags: '', statement: '', starterCode: {}, guidance: '' };
+const EMPTY: FormValues = { title: '', difficulty: 'medium', tags: '', statement: '', starterCode: {}, guidance: '', testCases: [] };
 
 function valuesOf(question: QuestionDetail): FormValues {
   return {
@@ -44,6 +46,7 @@ function valuesOf(question: QuestionDetail): FormValues {
     statement: question.statement,
     starterCode: { ...question.starterCode },
     guidance: question.guidance,
+    testCases: question.testCases.map(draftOf),
   };
 }
 
@@ -159,6 +162,8 @@ function QuestionForm({
   const [language, setLanguage] = useState<string>(() => LANGUAGES.find((l) => initial.starterCode[l.id]?.trim())?.id ?? 'javascript');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<{ fields: Partial<Record<FormField, string>>; form: string | undefined }>({ fields: {}, form: undefined });
+  /** The cases the server refused (paths testCases.<n>.…), marked in the list. */
+  const [invalidCases, setInvalidCases] = useState<ReadonlySet<number>>(new Set());
 
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -174,13 +179,15 @@ function QuestionForm({
     }
     setBusy(true);
     setErrors({ fields: {}, form: undefined });
-    const body: QuestionInput = {
+    setInvalidCases(new Set());
+    const body: QuestionInput & { testCases: ReturnType<typeof casesToSend> } = {
       title: values.title.trim(),
       difficulty: values.difficulty,
       tags: parseTags(values.tags),
       statement: values.statement,
       starterCode: values.starterCode,
       guidance: values.guidance,
+      testCases: casesToSend(values.testCases),
     };
     try {
       if (existing) {
@@ -191,6 +198,9 @@ function QuestionForm({
       }
     } catch (error) {
       setErrors(fieldErrors(error, FIELDS, locale, (e) => actionErrorText(e, t)));
+      if (error instanceof ApiError) {
+        setInvalidCases(new Set(error.fields.map((f) => /^testCases\.(\d+)\./.exec(f.path)?.[1]).filter((n) => n !== undefined).map(Number)));
+      }
     } finally {
       setBusy(false);
     }
@@ -267,6 +277,10 @@ function QuestionForm({
             </div>
           )}
         </Field>
+      </Section>
+
+      <Section title={t.tests.fieldTestCases}>
+        <TestCasesField cases={values.testCases} onChange={(next) => set('testCases', next)} error={e.testCases} invalid={invalidCases} />
       </Section>
 
       <Section title={t.questions.fieldGuidance}>
