@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountsUnder, pidsOfUid } from '../src/sandbox/host.ts';
+import { mountsUnder, processesOfUids } from '../src/sandbox/host.ts';
 import { stageOutcome } from '../src/index.ts';
 import { startTestRunner } from './helpers.ts';
 import type { TestRunner } from './helpers.ts';
@@ -25,14 +25,8 @@ const py = (code: string, extra: Record<string, unknown> = {}) => t.execute({ la
 
 /** Live processes of the sandbox uids (zombies excepted: bwrap's pid 1 waits a moment for the host's init to reap it). */
 async function poolProcesses(): Promise<string[]> {
-  const all: string[] = [];
-  for (let uid = UID_BASE; uid < UID_BASE + UID_COUNT; uid++) {
-    for (const pid of await pidsOfUid(uid)) {
-      const state = /^State:\s+(\S)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'State: Z'))?.[1];
-      if (state !== 'Z') all.push(`${pid} (${state})`);
-    }
-  }
-  return all;
+  const found = await processesOfUids((uid) => uid >= UID_BASE && uid < UID_BASE + UID_COUNT);
+  return found.filter((p) => p.state !== 'Z').map((p) => `${p.pid} uid ${p.uid} (${p.state})`);
 }
 
 async function stillHealthy() {

@@ -1,11 +1,11 @@
 // A runner killed mid-job (kill -9) leaves its job's tmpfs mounted, its cgroups and its uid lock behind; the next
 // runner to start sweeps them, and the killed job's sandbox died with it (bwrap --die-with-parent).
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { mountsUnder, pidsOfUid } from '../src/sandbox/host.ts';
+import { mountsUnder, processesOfUids } from '../src/sandbox/host.ts';
 import { startTestRunner } from './helpers.ts';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
@@ -42,16 +42,7 @@ describe('a runner that was killed', () => {
         mounted = (await mountsUnder(path.join(STATE, 'instances'))).filter((m) => m.includes(`/${instance}`) && m.includes('/boxes/'));
       }
       // Processes of the sandbox's uids, zombies excepted (they wait for init to reap them).
-      const live = async () => {
-        const out: number[] = [];
-        for (let uid = UID_BASE; uid < UID_BASE + 16; uid++) {
-          for (const pid of await pidsOfUid(uid)) {
-            const state = /^State:\s+(\S)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => 'State: Z'))?.[1];
-            if (state !== 'Z') out.push(pid);
-          }
-        }
-        return out;
-      };
+      const live = async () => (await processesOfUids((uid) => uid >= UID_BASE && uid < UID_BASE + 16)).filter((p) => p.state !== 'Z').map((p) => p.pid);
       expect(mounted.length).toBe(1);
       // Kill the runner once the sandbox runs (bwrap has set its parent-death signal).
       for (let i = 0; i < 100 && (await live()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));

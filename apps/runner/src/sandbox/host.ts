@@ -38,9 +38,16 @@ export function runHost(file: string, args: string[], options: { timeoutMs?: num
   });
 }
 
-/** Pids of the processes whose real uid is `uid` (reads /proc/<pid>/status). */
-export async function pidsOfUid(uid: number): Promise<number[]> {
-  const found: number[] = [];
+export interface ProcessInfo {
+  pid: number;
+  uid: number;
+  /** R, S, D, Z (zombie), T (stopped)… */
+  state: string;
+}
+
+/** The processes whose real uid satisfies `match` (one pass over /proc/<pid>/status). */
+export async function processesOfUids(match: (uid: number) => boolean): Promise<ProcessInfo[]> {
+  const found: ProcessInfo[] = [];
   let entries: string[];
   try {
     entries = await readdir('/proc');
@@ -53,14 +60,19 @@ export async function pidsOfUid(uid: number): Promise<number[]> {
       .map(async (pid) => {
         try {
           const status = await readFile(`/proc/${pid}/status`, 'utf8');
-          const line = /^Uid:\s+(\d+)/m.exec(status);
-          if (line && Number(line[1]) === uid) found.push(Number(pid));
+          const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+          if (match(uid)) found.push({ pid: Number(pid), uid, state: /^State:\s+(\S)/m.exec(status)?.[1] ?? '?' });
         } catch {
           // gone meanwhile
         }
       }),
   );
   return found;
+}
+
+/** Pids of the processes whose real uid is `uid`. */
+export async function pidsOfUid(uid: number): Promise<number[]> {
+  return (await processesOfUids((u) => u === uid)).map((p) => p.pid);
 }
 
 export function isAlive(pid: number): boolean {
