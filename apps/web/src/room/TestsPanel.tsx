@@ -148,9 +148,7 @@ function PendingRow({ index, testCase }: { index: number; testCase: TestCase }) 
       <details>
         <summary>
           <span className="tests-head">
-            <span className="tests-mark tests-mark-pending" aria-hidden="true">
-              ○
-            </span>
+            <span className="tests-mark tests-mark-pending" aria-hidden="true" />
             <span className="tests-name">{caseTitle(testCase.name, index, t)}</span>
           </span>
           <span className="tests-row-meta">
