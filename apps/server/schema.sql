@@ -239,6 +239,7 @@ CREATE TABLE public.oauth_states (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    browser_hash bytea,
     CONSTRAINT oauth_states_purpose_check CHECK ((purpose = ANY (ARRAY['sign_in'::text, 'join'::text])))
 );
 

@@ -17,7 +17,8 @@ import { enqueueNotification } from '../notifications/outbox.ts';
 import { createQuestion } from '../questions/service.ts';
 import { webApp } from '../web/plugin.ts';
 import { DEMO_PEOPLE, startWeCom, type WeComIntegration } from '../wecom/index.ts';
-import { createOAuthState } from './oauth-states.ts';
+import { createOAuthState, newBrowserNonce } from './oauth-states.ts';
+import { SIGN_IN_COOKIE } from '../wecom/oauth/plugin.ts';
 import { rolesOf, type MemberPrincipal } from './principal.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 
@@ -145,6 +146,11 @@ const cases: Record<string, Case> = {
     allowed: ['candidate'],
     request: (f) => ({ url: `/api/room-links/${f.token}/runs`, payload: roomRun }),
   },
+  // The fixture's room has not started: an allowed caller hears so (409) before anything is sent to a runner.
+  'POST /api/room-links/:token/execute': {
+    allowed: ['candidate'],
+    request: (f) => ({ url: `/api/room-links/${f.token}/execute`, payload: { language: 'java', code: 'class Main {}' } }),
+  },
   'POST /api/room-links/:token/signals': {
     allowed: ['candidate'],
     request: (f) => ({ url: `/api/room-links/${f.token}/signals`, payload: { kind: 'paste', chars: 500 } }),
@@ -164,6 +170,10 @@ const cases: Record<string, Case> = {
   'POST /api/interviews/:id/room/runs': {
     allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
     request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/runs`, payload: roomRun }),
+  },
+  'POST /api/interviews/:id/room/execute': {
+    allowed: ['interviewer', 'hiringManager', 'recruiter', 'admin'],
+    request: (f) => ({ url: `/api/interviews/${f.interviewId}/room/execute`, payload: { language: 'java', code: 'class Main {}' } }),
   },
   // The fixture's interview has no question: an allowed caller hears there are no test cases to run (409).
   'GET /api/interviews/:id/room/tests': {
@@ -233,10 +243,14 @@ const cases: Record<string, Case> = {
   'GET /auth/wecom/callback': {
     allowed: CALLERS,
     allowedStatus: [302],
+    // Signing in ends the session the browser had: each caller brings a fresh one.
+    consumesSession: true,
     async request(f) {
-      const state = await createOAuthState(f.database.db, f.clock, { purpose: 'sign_in', redirectTo: '/my' });
+      // The browser that started the sign-in brings its nonce cookie back.
+      const browserNonce = newBrowserNonce();
+      const state = await createOAuthState(f.database.db, f.clock, { purpose: 'sign_in', redirectTo: '/my', browserNonce });
       const code = f.wecom.emulator!.control.oauthCode(DEMO_PEOPLE.interviewers[0]);
-      return { url: `/auth/wecom/callback?code=${code}&state=${state}` };
+      return { url: `/auth/wecom/callback?code=${code}&state=${state}`, headers: { cookie: `${SIGN_IN_COOKIE}=${browserNonce}` } };
     },
   },
   // The web app: its pages are public (each page asks the API, which checks); API paths never get the page.
@@ -342,7 +356,7 @@ describe('access control on every route', () => {
         const response = await app.inject({
           method,
           url: request.url,
-          headers: { ...request.headers, ...(cookie ? { cookie } : {}) },
+          headers: { ...request.headers, ...(cookie ? { cookie: [request.headers?.['cookie'], cookie].filter(Boolean).join('; ') } : {}) },
           ...(request.payload !== undefined ? { payload: request.payload as string | object } : {}),
         });
         const label = `${key} as ${caller} → ${response.statusCode} ${response.body.slice(0, 200)}`;

@@ -33,11 +33,11 @@ describe('hourly housekeeping', () => {
     const person = await createPerson(database.db);
     const shortSession = await createSession(database.db, person.id, { clock, ttlHours: 1 });
     const longSession = await createSession(database.db, person.id, { clock, ttlHours: 24 });
-    const unusedState = await createOAuthState(database.db, clock, { purpose: 'sign_in' });
-    const usedState = await createOAuthState(database.db, clock, { purpose: 'sign_in' });
-    await consumeOAuthState(database.db, clock, usedState);
+    const unusedState = await createOAuthState(database.db, clock, { purpose: 'sign_in', browserNonce: 'nonce' });
+    const usedState = await createOAuthState(database.db, clock, { purpose: 'sign_in', browserNonce: 'nonce' });
+    await consumeOAuthState(database.db, clock, usedState, 'nonce');
     clock.set(new Date(onTheHour - 5 * 60_000));
-    const freshState = await createOAuthState(database.db, clock, { purpose: 'sign_in' });
+    const freshState = await createOAuthState(database.db, clock, { purpose: 'sign_in', browserNonce: 'nonce' });
 
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(onTheHour - 30);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, createMigratedDatabase, createPerson, type MigratedTestDatabase } from '../../test/helpers.ts';
-import { consumeOAuthState, createOAuthState, safeRedirect } from './oauth-states.ts';
+import { consumeOAuthState, createOAuthState, newBrowserNonce, safeRedirect } from './oauth-states.ts';
 import { deleteExpiredSessions, endSession, findSessionPerson, signInAs } from './sessions.ts';
 import { hashToken } from './tokens.ts';
 
@@ -41,15 +41,19 @@ describe('sessions and OAuth states', () => {
     expect(await findSessionPerson(database.db, session.sessionId, clock)).toBeUndefined();
   });
 
-  it('uses an OAuth state once, before it expires, and keeps redirects on this site', async () => {
-    const state = await createOAuthState(database.db, clock, { purpose: 'sign_in', redirectTo: '/interviews/1' });
+  it('uses an OAuth state once, before it expires, only from the browser that started it, and keeps redirects on this site', async () => {
+    const nonce = newBrowserNonce();
+    const state = await createOAuthState(database.db, clock, { purpose: 'sign_in', redirectTo: '/interviews/1', browserNonce: nonce });
     expect(state).toMatch(/^[a-f0-9]{48}$/);
-    expect(await consumeOAuthState(database.db, clock, state)).toEqual({ purpose: 'sign_in', redirectTo: '/interviews/1' });
-    await expect(consumeOAuthState(database.db, clock, state)).rejects.toThrow(/expired or was already used/);
+    // Another browser (a colleague given the finished callback URL), or none: refused, and the state stays usable.
+    await expect(consumeOAuthState(database.db, clock, state, newBrowserNonce())).rejects.toThrow(/started in another browser/);
+    await expect(consumeOAuthState(database.db, clock, state, undefined)).rejects.toThrow(/started in another browser/);
+    expect(await consumeOAuthState(database.db, clock, state, nonce)).toEqual({ purpose: 'sign_in', redirectTo: '/interviews/1' });
+    await expect(consumeOAuthState(database.db, clock, state, nonce)).rejects.toThrow(/expired, was already used/);
 
-    const late = await createOAuthState(database.db, clock, { purpose: 'join', redirectTo: 'https://evil.example/' });
+    const late = await createOAuthState(database.db, clock, { purpose: 'join', redirectTo: 'https://evil.example/', browserNonce: nonce });
     clock.advance(11 * 60_000);
-    await expect(consumeOAuthState(database.db, clock, late)).rejects.toThrow(/expired or was already used/);
+    await expect(consumeOAuthState(database.db, clock, late, nonce)).rejects.toThrow(/expired, was already used/);
 
     expect(['//evil.example', '/\\evil', 'https://evil.example', '/ok?x=1'].map(safeRedirect)).toEqual(['/', '/', '/', '/ok?x=1']);
   });

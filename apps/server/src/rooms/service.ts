@@ -192,8 +192,8 @@ export async function runOnServer(
   actor: RoomActor,
   job: { language: LanguageId; code: string; stdin: string },
 ): Promise<RunView> {
-  if (!runner) throw noRunner();
   await db.transaction().execute(async (tx) => requireRunAllowed(await lockRoom(tx, interviewId), actor));
+  if (!runner) throw noRunner();
   const outcome = await runner.run({ interviewId, ...job });
   return recordRun(db, clock, interviewId, actor, {
     ...job,

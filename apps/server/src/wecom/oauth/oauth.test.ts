@@ -9,7 +9,7 @@ import { runDirectorySync } from '../directory/sync.ts';
 import { startGlueHarness, type GlueHarness } from '../inbound/test-harness.ts';
 import { sendProblemPage } from './page.ts';
 import { sameSitePath } from './redirect.ts';
-import { createOAuthPlugin } from './plugin.ts';
+import { SIGN_IN_COOKIE, createOAuthPlugin } from './plugin.ts';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 const WECOM = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh';
@@ -26,20 +26,33 @@ describe('sign in with WeCom', () => {
     await h?.close();
   });
 
+  /** The sign-in cookie (SIGN_IN_COOKIE) of "this browser": what start() set, sent back to Pairview's callback. */
+  let browser = '';
   const get = (url: string, headers: Record<string, string> = {}) => fetch(url.startsWith('/') ? `${h.url}${url}` : url, { redirect: 'manual', headers });
   const location = (response: Response) => response.headers.get('location') ?? '';
+  const cookiesOf = (response: Response) => response.headers.getSetCookie();
 
   async function start(redirect: string, userAgent = CHROME, mode?: string) {
-    const response = await get(`/auth/wecom/start?redirect=${encodeURIComponent(redirect)}${mode ? `&mode=${mode}` : ''}`, { 'user-agent': userAgent });
+    const response = await get(`/auth/wecom/start?redirect=${encodeURIComponent(redirect)}${mode ? `&mode=${mode}` : ''}`, { 'user-agent': userAgent, ...(browser ? { cookie: browser } : {}) });
     expect(response.status).toBe(302);
+    const set = cookiesOf(response).find((c) => c.startsWith(`${SIGN_IN_COOKIE}=`));
+    expect(set).toMatch(/; Max-Age=600; Path=\/auth\/wecom; HttpOnly; SameSite=Lax$/);
+    browser = set!.split(';')[0]!;
     return new URL(location(response));
   }
 
-  /** Follows Pairview's callback URL: the session cookie and where it sends the browser. */
-  async function finish(callbackUrl: string) {
-    const response = await get(callbackUrl, { 'user-agent': CHROME });
-    const cookie = response.headers.get('set-cookie') ?? '';
+  /** Follows Pairview's callback URL from this browser: the session cookie and where it sends the browser. */
+  async function finish(callbackUrl: string, extraCookie?: string) {
+    const response = await get(callbackUrl, { 'user-agent': CHROME, cookie: [browser, extraCookie].filter(Boolean).join('; ') });
+    const cookie = cookiesOf(response).find((c) => c.startsWith('pairview_session=')) ?? '';
     return { response, cookie, sessionCookie: cookie.split(';')[0]! };
+  }
+
+  /** The whole sign-in as `userid` in this browser (with `sessionCookie` already set, if given). */
+  async function finishAs(userid: string, sessionCookie?: string) {
+    const login = await start('/');
+    const chosen = await fetch(login, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ userid }) });
+    return finish(location(chosen), sessionCookie);
   }
 
   async function me(sessionCookie: string) {
@@ -101,23 +114,55 @@ describe('sign in with WeCom', () => {
     const first = await finish(`/auth/wecom/callback?code=${code}&state=${state}`);
     expect(first.response.status).toBe(302);
 
-    const replay = await get(`/auth/wecom/callback?code=${code}&state=${state}`);
+    const replay = await get(`/auth/wecom/callback?code=${code}&state=${state}`, { cookie: browser });
     expect(replay.status).toBe(400);
     expect(replay.headers.get('set-cookie')).toBeNull();
     const body = await replay.text();
-    expect(body).toContain('此登录链接已过期或已被使用，请重新登录');
+    expect(body).toContain('此登录链接已过期、已被使用，或是在另一个浏览器中发起的，请在这里重新登录');
     expect(body).toContain('href="/auth/wecom/start?redirect=%2F"');
     // In both languages, Pairview's locale (zh) first.
     expect(body).toContain('<html lang="zh-CN">');
     expect(body.indexOf('<section lang="zh-CN">')).toBeLessThan(body.indexOf('<section lang="en">'));
-    expect(body).toContain('This sign-in link has expired or was already used: start the sign-in again.');
+    expect(body).toContain('This sign-in link has expired, was already used, or was started in another browser: start the sign-in again here.');
     expect(body).toContain('>Sign in again</a>');
 
-    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}&state=${'a'.repeat(48)}`)).status).toBe(400);
-    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}`)).status).toBe(400);
+    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}&state=${'a'.repeat(48)}`, { cookie: browser })).status).toBe(400);
+    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}`, { cookie: browser })).status).toBe(400);
 
-    const stale = await createOAuthState(h.database.db, { now: () => new Date(Date.now() - 11 * 60_000) }, { purpose: 'sign_in', redirectTo: '/' });
-    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}&state=${stale}`)).status).toBe(400);
+    const nonce = browser.slice(SIGN_IN_COOKIE.length + 1);
+    const stale = await createOAuthState(h.database.db, { now: () => new Date(Date.now() - 11 * 60_000) }, { purpose: 'sign_in', redirectTo: '/', browserNonce: nonce });
+    expect((await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode('wangfang')}&state=${stale}`, { cookie: browser })).status).toBe(400);
+  });
+
+  it('login CSRF: a finished callback URL opened in another browser signs no one in, and ends nothing; its own browser still can', async () => {
+    // The attacker signs in with his own account in his browser, and stops at WeCom's redirect back.
+    const login = await start('/my');
+    const attackersBrowser = browser;
+    const chosen = await fetch(login, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ userid: 'liuyang' }) });
+    const callbackUrl = location(chosen);
+
+    // The victim's browser: signed in as herself, with no sign-in cookie of the attacker's.
+    const victim = (await finishAs('lina')).sessionCookie;
+    for (const cookie of [victim, `${victim}; ${SIGN_IN_COOKIE}=${'x'.repeat(32)}`]) {
+      const refused = await get(callbackUrl, { cookie });
+      expect(refused.status).toBe(400);
+      expect(cookiesOf(refused).filter((c) => c.startsWith('pairview_session='))).toEqual([]);
+      expect(await refused.text()).toContain('在另一个浏览器中发起');
+    }
+    expect((await me(victim)).body.wecomUserId).toBe('lina');
+
+    browser = attackersBrowser;
+    const own = await finish(callbackUrl);
+    expect(own.response.status).toBe(302);
+    expect((await me(own.sessionCookie)).body.wecomUserId).toBe('liuyang');
+  });
+
+  it('signing in ends the session this browser had before, and clears the sign-in cookie', async () => {
+    const first = await finishAs('lina');
+    const second = await finishAs('chenjie', first.sessionCookie);
+    expect((await me(second.sessionCookie)).body.wecomUserId).toBe('chenjie');
+    expect((await me(first.sessionCookie)).status).toBe(401);
+    expect(cookiesOf(second.response).find((c) => c.startsWith(`${SIGN_IN_COOKIE}=;`))).toMatch(/Expires=Thu, 01 Jan 1970/);
   });
 
   it('refuses a WeCom code that was already used (40029), and a cancelled web login', async () => {
@@ -125,13 +170,13 @@ describe('sign in with WeCom', () => {
     const once = (await start('/')).searchParams.get('state')!;
     expect((await finish(`/auth/wecom/callback?code=${code}&state=${once}`)).response.status).toBe(302);
     const again = (await start('/schedule')).searchParams.get('state')!;
-    const reused = await get(`/auth/wecom/callback?code=${code}&state=${again}`);
+    const reused = await get(`/auth/wecom/callback?code=${code}&state=${again}`, { cookie: browser });
     expect(reused.status).toBe(400);
     expect(await reused.text()).toContain('href="/auth/wecom/start?redirect=%2Fschedule"');
 
     const login = await start('/');
     const cancelled = await fetch(login, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ cancel: '1' }) });
-    const answer = await get(location(cancelled));
+    const answer = await get(location(cancelled), { cookie: browser });
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain('已在企业微信中取消登录');
   });
@@ -144,7 +189,7 @@ describe('sign in with WeCom', () => {
       ['hezhen', '已停用'],
     ] as const) {
       const state = (await start('/')).searchParams.get('state')!;
-      const refused = await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode(userid)}&state=${state}`);
+      const refused = await get(`/auth/wecom/callback?code=${h.emu.control.oauthCode(userid)}&state=${state}`, { cookie: browser });
       expect(refused.status).toBe(403);
       expect(refused.headers.get('set-cookie')).toBeNull();
       expect(await refused.text()).toContain(text);

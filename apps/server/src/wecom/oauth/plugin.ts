@@ -2,12 +2,14 @@
  * Signing in with WeCom (wecom-protocol.md §7), the only way into Pairview:
  *
  *   GET /auth/wecom/start?redirect=<path>[&mode=web|client]
- *     a single-use `state` (auth/oauth-states.ts, 10 min) that remembers the path, then a redirect to WeCom: the
+ *     a single-use `state` (auth/oauth-states.ts, 10 min) that remembers the path and is bound to this browser
+ *     (the nonce of its sign-in cookie, SIGN_IN_COOKIE: login CSRF), then a redirect to WeCom: the
  *     in-client authorize page (§7.1, silent inside the WeCom app — its browser says `wxwork` in the user agent) or
  *     the web-login page (§7.2, QR code or one click in the desktop client). `mode` overrides the guess.
  *   GET /auth/wecom/callback?code&state
- *     consumes the state, exchanges the code (auth/getuserinfo, §7.3), refuses outsiders and people Pairview's
- *     directory does not have (or has deactivated), else a session cookie and a redirect to the saved path.
+ *     consumes the state (only from the browser that started it), exchanges the code (auth/getuserinfo, §7.3),
+ *     refuses outsiders and people Pairview's directory does not have (or has deactivated), else ends the
+ *     browser's previous session, sets a new session cookie and redirects to the saved path.
  *
  * Both are public (policy `public`): they are how one gets a session. WeCom builds every link in its messages
  * through the start route (deps.ts links.signInThenGo), so a tap inside WeCom lands on the page signed in.
@@ -17,10 +19,10 @@ import { WeComError } from '@pairview/wecom';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, AppPlugin } from '../../app.ts';
-import { consumeOAuthState, createOAuthState } from '../../auth/oauth-states.ts';
+import { OAUTH_STATE_TTL_MS, consumeOAuthState, createOAuthState, newBrowserNonce } from '../../auth/oauth-states.ts';
 import { publicAccess } from '../../auth/policies.ts';
 import { setSessionCookie } from '../../auth/routes.ts';
-import { signInAs } from '../../auth/sessions.ts';
+import { SESSION_COOKIE, endSession, signInAs } from '../../auth/sessions.ts';
 import { InvalidRequestError } from '../../errors.ts';
 import type { WeComGlueDeps } from '../deps.ts';
 import { sendProblemPage, type ProblemDetail, type SignInProblem } from './page.ts';
@@ -28,6 +30,12 @@ import { sameSitePath } from './redirect.ts';
 
 export const START_PATH = '/auth/wecom/start';
 export const CALLBACK_PATH = '/auth/wecom/callback';
+/**
+ * The starting browser's nonce: sent back only to /auth/wecom (its path), SameSite=Lax so WeCom's redirect back
+ * (a top-level navigation) carries it, alive as long as a state. One nonce serves every sign-in this browser
+ * starts meanwhile (two tabs), and a finished sign-in clears it.
+ */
+export const SIGN_IN_COOKIE = 'pairview_signin';
 
 export type OAuthDeps = Pick<WeComGlueDeps, 'client' | 'config' | 'db' | 'clock' | 'log'>;
 
@@ -79,7 +87,15 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
           if (error instanceof InvalidRequestError) return problem(reply, 400, 'bad_request', { detail: { en: error.message, zh: error.messageZh } });
           throw error;
         }
-        const state = await createOAuthState(db, clock, { purpose: 'sign_in', redirectTo });
+        const browserNonce = request.cookies[SIGN_IN_COOKIE] || newBrowserNonce();
+        const state = await createOAuthState(db, clock, { purpose: 'sign_in', redirectTo, browserNonce });
+        reply.setCookie(SIGN_IN_COOKIE, browserNonce, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.publicUrl.protocol === 'https:',
+          path: '/auth/wecom',
+          maxAge: OAUTH_STATE_TTL_MS / 1000,
+        });
         const inClient = query.data.mode ? query.data.mode === 'client' : isWeComBrowser(request.headers['user-agent']);
         const target = inClient
           ? client.oauth.authorizeUrl({ redirectUri, state })
@@ -100,7 +116,7 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
 
         let redirectTo: string;
         try {
-          const saved = await consumeOAuthState(db, clock, query.data.state);
+          const saved = await consumeOAuthState(db, clock, query.data.state, request.cookies[SIGN_IN_COOKIE]);
           if (saved.purpose !== 'sign_in') return problem(reply, 400, 'state');
           redirectTo = saved.redirectTo;
         } catch (error) {
@@ -124,8 +140,12 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
         const person = await db.selectFrom('people').select('active').where('wecom_userid', '=', userId).executeTakeFirst();
         if (!person) return problem(reply, 403, 'not_in_directory');
         if (!person.active) return problem(reply, 403, 'deactivated');
+        // Whoever was signed in in this browser before is signed out: one browser, one session.
+        const previous = request.cookies[SESSION_COOKIE] ? request.unsignCookie(request.cookies[SESSION_COOKIE]) : undefined;
+        if (previous?.valid && previous.value) await endSession(db, previous.value);
         const session = await signInAs(db, userId, { clock, ttlHours: config.sessionTtlHours, userAgent: request.headers['user-agent'] });
         setSessionCookie(reply, session, context);
+        reply.clearCookie(SIGN_IN_COOKIE, { path: '/auth/wecom', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.protocol === 'https:' });
         return reply.redirect(redirectTo, 302);
       },
     });
