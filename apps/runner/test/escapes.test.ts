@@ -14,8 +14,9 @@ import { startTestRunner } from './helpers.ts';
 import type { TestRunner } from './helpers.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const UID_BASE = 1_900_000;
-const UID_COUNT = 256;
+// A uid range of its own: the other test files' runners run at the same time on the default range.
+const UID_BASE = 1_930_000;
+const UID_COUNT = 64;
 const ENV_CANARY = `env-canary-${randomBytes(8).toString('hex')}`;
 const FILE_CANARY = `file-canary-${randomBytes(8).toString('hex')}`;
 const canaryFile = path.join(REPO, `.env.runner-test-${randomBytes(4).toString('hex')}`);
@@ -248,6 +249,17 @@ describe('isolation', () => {
     const after = await t.execute({ language: 'bash' }, 'ls -a /box /tmp /dev/shm\n');
     expect(after.run.stdout).not.toContain('secret.txt');
   }, 30_000);
+
+  it('inherits no descriptor but its stdin, stdout and stderr', async () => {
+    // The runner's own process may hold descriptors it inherited without close-on-exec (this machine's tools
+    // pass one at fd 251); none may reach a sandbox.
+    // (listdir's own descriptor is closed by the time readlink runs, so it drops out.)
+    const result = await py('import os\nfds = []\nfor x in os.listdir("/proc/self/fd"):\n    try:\n        os.readlink(f"/proc/self/fd/{x}")\n        fds.append(int(x))\n    except OSError:\n        pass\nprint(sorted(fds))\n');
+    expect(result.run.stdout).toBe('[0, 1, 2]\n');
+    const compiled = await t.execute({ language: 'c' }, '#include <stdio.h>\n#include <fcntl.h>\nint main(void){ for (int i = 3; i < 1024; i++) if (fcntl(i, 1) >= 0) printf("%d\\n", i); return 0; }\n');
+    expect(compiled.compile?.status).toBeNull();
+    expect(compiled.run.stdout).toBe('');
+  });
 
   it('cannot write outside /box, /tmp and /dev/shm', async () => {
     const result = await t.execute({ language: 'bash' }, 'for d in / /usr /usr/bin /etc /opt /usr/local /proc/sys/kernel; do touch "$d/x" 2>/dev/null && echo "$d writable" || echo "$d refused"; done\n');

@@ -1,7 +1,7 @@
 // A runner killed mid-job (kill -9) leaves its job's tmpfs mounted, its cgroups and its uid lock behind; the next
 // runner to start sweeps them, and the killed job's sandbox died with it (bwrap --die-with-parent).
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +44,15 @@ describe('a runner that was killed', () => {
       // Processes of the sandbox's uids, zombies excepted (they wait for init to reap them).
       const live = async () => (await processesOfUids((uid) => uid >= UID_BASE && uid < UID_BASE + 16)).filter((p) => p.state !== 'Z').map((p) => p.pid);
       expect(mounted.length).toBe(1);
-      // Kill the runner once the sandbox runs (bwrap has set its parent-death signal).
-      for (let i = 0; i < 100 && (await live()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect((await live()).length).toBeGreaterThan(0);
+      // Kill the runner once the program runs (its bwrap has set its parent-death signal).
+      const program = async () => {
+        for (const pid of await live()) {
+          if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).startsWith('./a.out')) return true;
+        }
+        return false;
+      };
+      for (let i = 0; i < 200 && !(await program()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await program()).toBe(true);
       await new Promise((r) => setTimeout(r, 200));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');

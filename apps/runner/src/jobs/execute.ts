@@ -107,7 +107,8 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
         box: { size: env.boxSize, files: boxFiles },
         uid,
         stdin: job.stdin,
-        limits: job.run,
+        // bwrap copies the files in under the stage's RLIMIT_FSIZE: a compiled program may be larger than it.
+        limits: { ...job.run, fileSize: Math.max(job.run.fileSize, ...boxFiles.map((f) => f.content.length)) },
         signal,
       });
       return response;

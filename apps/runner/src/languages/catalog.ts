@@ -243,7 +243,8 @@ export const LANGUAGES: LanguageDef[] = [
     detect: () => versionOf('/usr/bin/rustc', ['--version'], 'rustc'),
     compile: {
       artefact: 'a.out',
-      command: (ctx) => ({ argv: ['/usr/bin/rustc', '--edition', '2021', '-O', '--crate-name', 'main', '-o', 'a.out', ctx.main.name] }),
+      // No debug info: std's would make hello world 11 MB (past the file size limit, and the cache's room).
+      command: (ctx) => ({ argv: ['/usr/bin/rustc', '--edition', '2021', '-O', '-C', 'strip=debuginfo', '--crate-name', 'main', '-o', 'a.out', ctx.main.name] }),
     },
     run: (ctx) => ({ argv: ['./a.out', ...ctx.args] }),
   },
@@ -309,6 +310,6 @@ export const LANGUAGES: LanguageDef[] = [
     aliases: ['sh'],
     extensions: ['.sh'],
     detect: () => versionOf('/bin/bash', ['-c', 'echo $BASH_VERSION'], 'bash'),
-    run: (ctx) => ({ argv: ['/bin/bash', ctx.main.name, ...ctx.args] }),
+    run: (ctx) => ({ argv: ['/bin/bash', '--norc', '--noprofile', ctx.main.name, ...ctx.args] }),
   },
 ];

@@ -1,5 +1,5 @@
 // One stage (compile or run) of a job in bubblewrap. The process chain, from Node:
-//   sh -c '<write $$ into each cgroup.procs>; exec "$@"'   (joins the stage's cgroup before anything runs)
+//   bash -c '<write $$ into each cgroup.procs; close stray fds>; exec "$@"'  (joins the stage's cgroup first)
 //   → prlimit --nofile --fsize --core=0 --nproc --cpu      (rlimits; NPROC works because the uid is the job's own)
 //   → setpriv --reuid=U --regid=U --clear-groups --no-new-privs   (the sandbox never keeps uid 0)
 //   → bwrap (unprivileged: a user namespace of its own, every other namespace new, no capabilities, seccomp)
@@ -181,8 +181,19 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
   const cpuSeconds = Math.ceil(limits.cpuMs / 1000) + 1;
   const nproc = limits.processes + BWRAP_PROCESSES;
   const procsFiles = cgroup?.procsFiles ?? [];
-  const script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';
+  // The wrapper joins the cgroups, then closes every descriptor but the ones bwrap needs: Node's children
+  // inherit whatever the runner itself inherited without close-on-exec (a parent's pipe was seen at fd 251), and
+  // bwrap passes inherited descriptors into the sandbox. Bash, because dash cannot close an fd above 9.
+  const keep = ` ${[0, 1, 2, 3, 4, ...('files' in spec.box ? spec.box.files.map((_, i) => FIRST_FILE_FD + i) : [])].join(' ')} `;
+  const script = [
+    'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift',
+    `for f in /proc/$$/fd/*; do n=\${f##*/}; case "${keep}" in *" $n "*) ;; *) { exec {n}>&-; } 2>/dev/null ;; esac; done`,
+    'exec "$@"',
+  ].join('\n');
+  // --norc: bash reads ~/.bashrc when its stdin is a socket (it takes that for rshd), and Node's pipes are.
   const argv = [
+    '--norc',
+    '--noprofile',
     '-c',
     script,
     'sh',
@@ -207,7 +218,7 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
 
   const started = process.hrtime.bigint();
   const files = 'files' in spec.box ? spec.box.files : [];
-  const child = spawn('/bin/sh', argv, {
+  const child = spawn('/bin/bash', argv, {
     env: { PATH: '/usr/bin:/bin' },
     stdio: ['pipe', 'pipe', 'pipe', seccompFd, 'pipe', ...files.map(() => 'pipe' as const)],
     detached: false,
@@ -377,8 +388,9 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
       return { ...base, output, code: null, signal: 'SIGKILL', status: 'XX', message: 'Sandbox error: the job was cancelled' };
   }
 
-  if (!started_) {
-    // bwrap failed before the candidate's program started: its own message is the first stderr line.
+  // bwrap failed before the candidate's program started (before its clone: no child pid; after: exit status 1
+  // and its own message on stderr). A program that prints "bwrap: " and exits 1 fools only itself.
+  if (!started_ || (exitCode === 1 && stderr.text.startsWith('bwrap: ') && stdout.text === '')) {
     const reason = stderr.text.trim().split('\n').pop() || `exit status ${exitCode}`;
     config.log(`runner: sandbox failed to start: ${reason}`);
     return { ...base, output, code: null, signal: null, status: 'XX', message: `Sandbox error: ${reason}` };
