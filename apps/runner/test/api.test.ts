@@ -62,6 +62,7 @@ describe('POST /api/v2/execute validation (Piston messages)', () => {
     [{ ...hello, files: [{ name: '../x.py', content: '' }] }, 'files[0].name "../x.py" must be a relative file name inside the working folder'],
     [{ ...hello, files: [{ name: '/etc/x.py', content: '' }] }, 'files[0].name "/etc/x.py" must be a relative file name inside the working folder'],
     [{ ...hello, files: [{ name: 'a.py', content: '' }, { name: './a.py', content: '' }] }, 'files[1].name "./a.py" is used twice'],
+    [{ ...hello, files: Array.from({ length: 101 }, (_, i) => ({ name: `f${i}.py`, content: '' })) }, 'files may hold at most 100 files'],
     [{ ...hello, stdin: 5 }, 'stdin must be a string'],
     [{ ...hello, args: [1] }, 'args must be an array of strings'],
   ])('%j → 400 %s', async (body, message) => {

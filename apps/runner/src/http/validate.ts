@@ -25,6 +25,7 @@ export interface JobRequest {
 export type Validation = { ok: true; job: JobRequest } | { ok: false; message: string };
 
 const CONSTRAINTS = ['memory_limit', 'timeout', 'cpu_time'] as const;
+export const MAX_FILES = 100;
 
 function configured(limits: RunnerLimits, type: 'compile' | 'run', constraint: (typeof CONSTRAINTS)[number]): number {
   if (constraint === 'memory_limit') return type === 'compile' ? limits.compileMemoryBytes : limits.runMemoryBytes;
@@ -52,6 +53,8 @@ export function validateExecute(body: unknown, find: (language: string, version:
     encoding: (file.encoding === 'base64' || file.encoding === 'hex' ? file.encoding : 'utf8') as 'base64' | 'hex' | 'utf8',
   }));
   if (!normalized.some((f) => f.encoding === 'utf8')) return fail('files must include at least one utf8 encoded file');
+  // Ours: each file is a pipe into bwrap (and an inode of the box).
+  if (normalized.length > MAX_FILES) return fail(`files may hold at most ${MAX_FILES} files`);
 
   const limits = runtime.limits;
   for (const constraint of CONSTRAINTS) {
