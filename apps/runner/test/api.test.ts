@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPistonClient, PistonError, runnerOptionsFromEnv, stageOutcome } from '../src/index.ts';
+import { readdir } from 'node:fs/promises';
+import { createPistonClient, PistonError, probeSandbox, runnerOptionsFromEnv, stageOutcome } from '../src/index.ts';
 import type { ExecuteResponse } from '../src/index.ts';
 import { startTestRunner } from './helpers.ts';
 import type { TestRunner } from './helpers.ts';
@@ -232,6 +233,18 @@ describe('the client', () => {
     }
     expect(() => createPistonClient('not a url')).toThrow(/not a URL/);
   });
+});
+
+describe('probeSandbox', () => {
+  it('reports what runs here without serving, and leaves nothing behind', async () => {
+    const report = await probeSandbox({ uidBase: 1_940_000, uidCount: 16 });
+    expect(report.ok).toBe(true);
+    expect(report.languages.find((l) => l.language === 'python')).toMatchObject({ available: true });
+    expect(report.languages.every((l) => l.available || (l.reason && l.fix !== undefined))).toBe(true);
+    const mine = (await readdir('/run/pairview-runner/instances')).filter((d) => d.startsWith(`${process.pid}-`));
+    // This file's own runner is still up: exactly one instance folder of this process is left.
+    expect(mine).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('configuration from the environment', () => {
