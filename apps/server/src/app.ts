@@ -3,7 +3,8 @@
  * Registers cookies, the access-control hook, the error handler and every domain's routes.
  */
 import cookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Policy } from './auth/policies.ts';
@@ -12,6 +13,8 @@ import { authRoutes } from './auth/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/pool.ts';
+import { registerCsrfGuard } from './http/csrf.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { errorBody, handleError, routeNotFound } from './http/errors.ts';
 import { registerRoutes, type AnyRoute } from './http/route.ts';
 import { interviewRoutes } from './interviews/routes.ts';
@@ -107,14 +110,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   const logger = deps.logger ?? (deps.logLevel ? createLogger({ level: deps.logLevel as Config['logLevel'], format: 'json' }) : undefined);
-  const app = Fastify({
+  const options: FastifyHttpOptions<Server> = {
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     // Requests are logged at debug by the hook below, with the URL's secrets redacted.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // X-Forwarded-* only from the proxies the configuration names: anyone else could claim any address.
+    trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-  });
+  };
+  const app: FastifyInstance = Fastify(options);
 
   const routes: RouteInfo[] = [];
   app.decorate('pairviewRoutes', routes);
@@ -129,6 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie, { secret: sessionSecret });
+  registerCsrfGuard(app, deps.config.publicUrl);
+  registerSecurityHeaders(app, deps.config.publicUrl);
 
   app.decorateRequest('principal', undefined);
   // One debug line per request (LOG_LEVEL=debug shows them): the route and status, never a token in the URL.

@@ -58,6 +58,11 @@ export interface Config {
   runner: { kind: 'url'; url: URL } | { kind: 'embedded' } | { kind: 'off' };
   /** Server-side runs at once from this process (PAIRVIEW_RUNNER_CONCURRENCY, default 2: the embedded runner's). */
   runnerConcurrency: number;
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (PAIRVIEW_TRUST_PROXY): false (the default: none, the
+   * client's address is the socket's), true (any), or addresses/CIDRs (fastify's trustProxy).
+   */
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {
@@ -231,6 +236,16 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`PAIRVIEW_RUNNER must be "embedded" (the default) or "off"; got "${runnerMode}" (a runner elsewhere: set PAIRVIEW_RUNNER_URL)`);
   }
 
+  const rawTrustProxy = read(env, 'PAIRVIEW_TRUST_PROXY');
+  let trustProxy: Config['trustProxy'] = false;
+  if (rawTrustProxy === 'true' || rawTrustProxy === 'false') trustProxy = rawTrustProxy === 'true';
+  else if (rawTrustProxy !== undefined) {
+    if (!/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(rawTrustProxy)) {
+      throw new ConfigError(`PAIRVIEW_TRUST_PROXY must be true, false, or the proxies' addresses/CIDRs such as 10.0.0.0/8,127.0.0.1; got "${rawTrustProxy}"`);
+    }
+    trustProxy = rawTrustProxy;
+  }
+
   return {
     port,
     host,
@@ -252,5 +267,6 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     runner,
     runnerConcurrency: integer(env, 'PAIRVIEW_RUNNER_CONCURRENCY', 2, 1, 256),
+    trustProxy,
   };
 }
