@@ -39,7 +39,7 @@ describe('serving the built web app', () => {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/html/);
-      expect(response.body).toContain('<html lang="en" data-default-locale="en">');
+      expect(response.body).toContain('<html lang="en" data-default-locale="en" data-time-zone="Asia/Shanghai">');
       expect(response.headers['cache-control']).toBe('no-cache');
       expect(response.headers['content-security-policy']).toContain("default-src 'self'");
       expect(response.headers['referrer-policy']).toBe('no-referrer');
