@@ -377,6 +377,26 @@ function rowKey(msgType: string, event?: string, changeType?: string): string {
   return changeType === undefined ? `event:${name}` : `event:${name}:${changeType.toLowerCase()}`;
 }
 
+type FieldList = ReadonlyArray<readonly [string, FieldSpec<any>]>;
+
+/** Each family's common header (§6.10), then the row's own fields: built once per row, read for every callback. */
+const fieldLists = new Map<Row, FieldList>(
+  rows.map((row) => {
+    const header: Array<[string, FieldSpec<any>]> = [
+      ['toUserName', str('ToUserName')],
+      ['fromUserName', str('FromUserName')],
+      ['createTime', int('CreateTime')],
+    ];
+    if (row.family === 'message') header.push(['msgId', digits('MsgId')]);
+    if (row.family !== 'contact') header.push(['agentId', optional(int('AgentID'))]);
+    return [row, [...header, ...Object.entries(row.fields)]];
+  }),
+);
+
+function fieldsOf(row: Row): FieldList {
+  return fieldLists.get(row)!;
+}
+
 /** Parses decrypted callback XML into a typed event. Throws CallbackCryptoError(ParseXml) only for XML that is not XML. */
 export function parseCallbackEvent(xml: string): CallbackEvent {
   return toCallbackEvent(parseCallbackXml(xml));
@@ -399,14 +419,7 @@ export function toCallbackEvent(raw: XmlRecord): CallbackEvent {
   if (!row) return unknown();
 
   const out: Record<string, unknown> = { type: row.type };
-  const header: Array<[string, FieldSpec<any>]> = [
-    ['toUserName', str('ToUserName')],
-    ['fromUserName', str('FromUserName')],
-    ['createTime', int('CreateTime')],
-  ];
-  if (row.family === 'message') header.push(['msgId', digits('MsgId')]);
-  if (row.family !== 'contact') header.push(['agentId', optional(int('AgentID'))]);
-  for (const [name, spec] of [...header, ...Object.entries(row.fields)]) {
+  for (const [name, spec] of fieldsOf(row)) {
     const value = raw[spec.tag];
     const parsed = spec.read(value);
     if (parsed === undefined) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CallbackCryptoError, CryptoErrorCode } from './crypto.ts';
-import { bare, buildEncryptedEnvelope, cdata, children, parseCallbackXml, parseEncryptedEnvelope, parseFlatXml, repeat, writeXml } from './xml.ts';
+import { officialCallbackVectors } from '../testing/vectors.ts';
+import { sampleCallbackEvents } from '../testing/samples.ts';
+import { serializeCallbackXml } from './events.ts';
+import { bare, buildEncryptedEnvelope, cdata, children, MAX_XML_LENGTH, parseCallbackXml, parseEncryptedEnvelope, parseFlatXml, parseFullXml, repeat, writeXml } from './xml.ts';
 
 function parseError(xml: string): CallbackCryptoError {
   try {
@@ -64,34 +67,59 @@ describe('encrypted envelope', () => {
 describe('the flat fast path', () => {
   const flatDocuments = [
     '<xml><ToUserName><![CDATA[ww1]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[ab+/=]]></Encrypt></xml>',
-    '<?xml version="1.0" encoding="utf-8"?>\n<xml>\n  <A><![CDATA[ spaced ]]></A>\n  <B> 12 </B>\n  <C></C><D><![CDATA[]]></D><E><![CDATA[a]b]]c]]></E>\n</xml>\n',
+    '\n<xml>\n  <A><![CDATA[ spaced ]]></A>\n  <B> 12 </B>\n  <C></C><D><![CDATA[]]></D><E><![CDATA[a]b]]c]]></E>\n</xml>\n',
+    '<xml><A><![CDATA[line\r\nbreaks\rhere]]></A><B>\r\n text \r\n</B></xml>', // CR LF → LF, as XML parsers do
+    '<xml><A>a > b ]]> c</A><B>\u0001\ud800</B></xml>',
   ];
   const fallbackDocuments = [
+    '<?xml version="1.0" encoding="utf-8"?><xml><A>1</A></xml>', // declaration
+    '\ufeff<xml><A>1</A></xml>', // BOM
     '<xml><A>a &amp; b</A></xml>', // entity
     '<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A></xml>', // split CDATA
+    '<xml><A><![CDATA[<!DOCTYPE html>]]></A></xml>', // "<!" in CDATA: the full parser refuses it
     '<xml><S><I>1</I></S></xml>', // nested
     '<xml><I>1</I><I>2</I></xml>', // repeated
     '<xml><A x="1">1</A></xml>', // attribute
     '<xml><G/></xml>', // self-closing
     '<xml><A>1</A></xml><xml><A>2</A></xml>', // trailing content
+    '\u00a0<xml><A>1</A></xml>', // whitespace that is not XML's
+    '<xml><A>1</A></xml>\u00a0',
+    '<xml><hasOwnProperty>1</hasOwnProperty></xml>', // the full parser renames it
+    '<xml><constructor>1</constructor></xml>', // the full parser refuses it
   ];
 
-  it.each(flatDocuments)('gives the same record as the full parser: %s', (xml) => {
+  it.each(flatDocuments)('gives the same record as the full parser: %j', (xml) => {
     const fast = parseFlatXml(xml);
     expect(fast).toBeDefined();
-    expect(fast).toEqual(parseWithFullParser(xml));
+    expect(fast).toStrictEqual(parseFullXml(xml));
   });
 
-  it.each(fallbackDocuments)('leaves anything else to the full parser: %s', (xml) => {
+  it.each(fallbackDocuments)('leaves anything else to the full parser: %j', (xml) => {
     expect(parseFlatXml(xml)).toBeUndefined();
   });
 
   it('does not accept a __proto__ element on the fast path either', () => {
     expect(parseFlatXml('<xml><__proto__>1</__proto__></xml>')).toBeUndefined();
   });
+
+  it('takes every flat sample payload and envelope (the fast path is the common one)', () => {
+    expect(parseFlatXml(serializeCallbackXml(sampleCallbackEvents.text))).toBeDefined();
+    expect(parseFlatXml(serializeCallbackXml(sampleCallbackEvents.click))).toBeDefined();
+    expect(parseFlatXml(officialCallbackVectors.message.plaintext)).toBeDefined();
+    expect(parseFlatXml(officialCallbackVectors.message.body)).toBeDefined();
+  });
 });
 
-/** The full parser alone: a document that defeats the fast path only by a trailing comment. */
-function parseWithFullParser(xml: string) {
-  return parseCallbackXml(`${xml.trimEnd()}<!-- full parser -->`);
-}
+describe('refusals shared by both paths', () => {
+  it('refuses a document that mentions <!DOCTYPE or <!ENTITY anywhere, even in CDATA', () => {
+    expect(parseError('<xml><Content><![CDATA[<!doctype html>]]></Content></xml>').message).toMatch(/DOCTYPE/);
+    expect(parseError('<xml><Content><![CDATA[<!ENTITY x "y">]]></Content></xml>').message).toMatch(/entity/);
+  });
+
+  it(`refuses XML longer than ${MAX_XML_LENGTH} characters and more than 16 levels below the root`, () => {
+    expect(parseError(`<xml><A>${'x'.repeat(MAX_XML_LENGTH)}</A></xml>`).message).toMatch(/characters/);
+    const nested = (depth: number) => `<xml>${'<a>'.repeat(depth)}1${'</a>'.repeat(depth)}</xml>`;
+    expect(() => parseCallbackXml(nested(16))).not.toThrow();
+    expect(parseError(nested(17)).message).toMatch(/nested/i);
+  });
+});

@@ -5,7 +5,8 @@
  *
  * Safety: fast-xml-parser with entity processing off, so nothing is ever expanded; a DOCTYPE is refused before
  * parsing (no internal subset, no entity declarations, no billion laughs); attributes are ignored (WeCom uses
- * none); depth is capped. Only the five predefined XML entities and numeric character references are decoded, and
+ * none); depth and length are capped. The flat reader in front of it (parseFlatXml) only takes what it can prove
+ * the full parser reads the same way. Only the five predefined XML entities and numeric character references are decoded, and
  * only in text outside CDATA — they cannot expand. Every value stays a string here; the typed mapper (events.ts)
  * converts numbers, keeping 64-bit ids like MsgId as strings.
  */
@@ -35,14 +36,26 @@ const parser = new XMLParser({
   maxNestedTags: 16,
 });
 
+/** No WeCom payload comes near this (a long text is 2 KiB, §3.2); the receiver caps the body at 64 KiB anyway. */
+export const MAX_XML_LENGTH = 1024 * 1024;
+
 /**
  * Parses callback XML into the record under its `<xml>` root. Throws CallbackCryptoError(ParseXml) on anything
- * that is not well-formed XML with a single `<xml>` root, or that carries a DOCTYPE.
+ * that is not well-formed XML with a single `<xml>` root, that carries a DOCTYPE or an entity declaration, that
+ * nests more than 16 elements below the root, or that is longer than MAX_XML_LENGTH characters.
+ *
+ * What WeCom sends almost always is flat (the envelope, messages, most events): parseFlatXml reads that in one
+ * pass; anything else goes to the full parser (parseFullXml). The two give the same record and refuse the same
+ * documents — xml.property.test.ts checks it on generated and hostile input.
  */
 export function parseCallbackXml(xml: string): XmlRecord {
-  if (typeof xml !== 'string' || xml.trim() === '') throw xmlError('the body is empty; expected WeCom callback XML');
-  const flat = parseFlatXml(xml);
-  if (flat !== undefined) return flat;
+  checkDocument(xml);
+  return parseFlatXml(xml) ?? parseFullXml(xml);
+}
+
+/** The full parser alone (fast-xml-parser, after the same document checks): the reference parseFlatXml must equal. */
+export function parseFullXml(xml: string): XmlRecord {
+  checkDocument(xml);
   if (/<!DOCTYPE/i.test(xml)) throw xmlError('the XML contains a DOCTYPE, which WeCom never sends; refused');
   if (/<!ENTITY/i.test(xml)) throw xmlError('the XML declares an entity, which WeCom never sends; refused');
   const valid = XMLValidator.validate(xml);
@@ -61,33 +74,106 @@ export function parseCallbackXml(xml: string): XmlRecord {
   return typeof root === 'string' ? {} : Array.isArray(root) ? {} : root;
 }
 
-/**
- * The fast path for what WeCom sends almost always: `<xml>` with one level of leaf elements, each holding CDATA or
- * plain text (the envelope, messages, most events). It accepts only that exact shape — no entities, no `<!`
- * other than CDATA, no attributes, no repeated or nested elements — and returns undefined for anything else,
- * which then goes through the full parser. Both paths give the same record (a test compares them).
- */
-const FLAT_ROOT = /^\s*(?:<\?xml[^?>]*\?>\s*)?<xml>/y;
-const FLAT_ELEMENT = /\s*<([A-Za-z_][\w.-]*)>(?:<!\[CDATA\[((?:[^\]]|\](?!\]>))*)\]\]>|([^<&]*))<\/\1>/y;
-const FLAT_END = /\s*<\/xml>\s*$/y;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+function checkDocument(xml: string): void {
+  if (typeof xml !== 'string' || xml.trim() === '') throw xmlError('the body is empty; expected WeCom callback XML');
+  if (xml.length > MAX_XML_LENGTH) throw xmlError(`the XML is ${xml.length} characters; callback XML is refused above ${MAX_XML_LENGTH}`);
+}
 
+/** Names the full parser refuses or renames (fast-xml-parser's prototype-pollution guard): left to it. */
+const UNSAFE_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+const LT = 0x3c; // <
+const GT = 0x3e; // >
+const SLASH = 0x2f; // /
+
+/**
+ * Reads exactly the shape WeCom writes: `<xml>`, then elements that each hold one CDATA section or plain text
+ * (trimmed, as the full parser trims it), then `</xml>`, with only XML whitespace (space, tab, CR, LF) around them.
+ * Returns undefined — "not mine, ask the full parser" — for anything else: a declaration, a comment, a PI, a
+ * DOCTYPE, an attribute, an entity or character reference (`&`), a nested, repeated, self-closing or unsafely
+ * named element, text around a CDATA section, a second CDATA section (a split "]]>"), `<!` inside CDATA (the full
+ * parser refuses a document that mentions `<!DOCTYPE` or `<!ENTITY` anywhere), a BOM, or trailing content.
+ * So whatever it returns is what the full parser returns for the same text, and everything it cannot vouch for is
+ * refused or accepted by the full parser alone.
+ */
 export function parseFlatXml(xml: string): XmlRecord | undefined {
-  FLAT_ROOT.lastIndex = 0;
-  if (!FLAT_ROOT.test(xml)) return undefined;
-  let position = FLAT_ROOT.lastIndex;
+  let i = skipSpace(xml, 0);
+  if (!xml.startsWith('<xml>', i)) return undefined;
+  i += 5;
   const record: XmlRecord = {};
   for (;;) {
-    FLAT_ELEMENT.lastIndex = position;
-    const match = FLAT_ELEMENT.exec(xml);
-    if (match === null) break;
-    const tag = match[1]!;
-    if (RESERVED.has(tag) || Object.hasOwn(record, tag)) return undefined;
-    record[tag] = match[2] !== undefined ? match[2] : match[3]!.trim();
-    position = FLAT_ELEMENT.lastIndex;
+    i = skipSpace(xml, i);
+    if (xml.startsWith('</xml>', i)) return skipSpace(xml, i + 6) === xml.length ? record : undefined;
+    // <Name>
+    if (xml.charCodeAt(i) !== LT) return undefined;
+    const nameEnd = scanName(xml, i + 1);
+    if (nameEnd === i + 1 || xml.charCodeAt(nameEnd) !== GT) return undefined;
+    const name = tagName(xml, i + 1, nameEnd);
+    if (UNSAFE_NAMES.has(name) || Object.hasOwn(record, name)) return undefined;
+    i = nameEnd + 1;
+    let value: string;
+    if (xml.startsWith('<![CDATA[', i)) {
+      const end = xml.indexOf(']]>', i + 9);
+      if (end === -1) return undefined;
+      value = xml.slice(i + 9, end);
+      if (value.includes('<!')) return undefined;
+      value = normalizeNewlines(value);
+      i = end + 3;
+    } else {
+      const end = xml.indexOf('<', i);
+      if (end === -1) return undefined;
+      value = xml.slice(i, end);
+      if (value.includes('&')) return undefined;
+      value = normalizeNewlines(value).trim();
+      i = end;
+    }
+    // </Name>
+    if (xml.charCodeAt(i) !== LT || xml.charCodeAt(i + 1) !== SLASH || !xml.startsWith(name, i + 2) || xml.charCodeAt(i + 2 + name.length) !== GT) {
+      return undefined;
+    }
+    i += name.length + 3;
+    record[name] = value;
   }
-  FLAT_END.lastIndex = position;
-  return FLAT_END.test(xml) ? record : undefined;
+}
+
+/** XML's end-of-line handling (XML 1.0 §2.11), which the full parser applies to the whole document: CR LF and CR → LF. */
+function normalizeNewlines(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/**
+ * The tags of the envelope (§6.3) and of every payload's header (§6.10), by length. A name found here is returned
+ * as this constant instead of a new slice, which spares the string-table lookup V8 does before it can use a fresh
+ * string as a property key; other names are sliced as usual.
+ */
+const COMMON_TAGS = new Map<number, string[]>();
+for (const tag of ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'MsgId', 'AgentID', 'Encrypt', 'Content', 'Event', 'EventKey', 'ChangeType', 'UserID', 'TaskId', 'CardType', 'ResponseCode']) {
+  COMMON_TAGS.set(tag.length, [...(COMMON_TAGS.get(tag.length) ?? []), tag]);
+}
+
+function tagName(xml: string, start: number, end: number): string {
+  const candidates = COMMON_TAGS.get(end - start);
+  if (candidates !== undefined) for (const tag of candidates) if (xml.startsWith(tag, start)) return tag;
+  return xml.slice(start, end);
+}
+
+function skipSpace(xml: string, i: number): number {
+  for (;;) {
+    const c = xml.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+    i++;
+  }
+}
+
+/** [A-Za-z_][A-Za-z0-9_.-]*: WeCom's tag names (ToUserName, Location_X…); returns where the name ends. */
+function scanName(xml: string, i: number): number {
+  const first = xml.charCodeAt(i);
+  if (!((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a) || first === 0x5f)) return i;
+  for (i++; ; i++) {
+    const c = xml.charCodeAt(i);
+    const isNameChar = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d;
+    if (!isNameChar) return i;
+  }
 }
 
 /** The outer POST body (§6.3): the ciphertext and who it is for. */
