@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/pool.ts';
 import { registerCsrfGuard } from './http/csrf.ts';
+import { registerRateLimits } from './http/rate-limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { errorBody, handleError, routeNotFound } from './http/errors.ts';
 import { registerRoutes, type AnyRoute } from './http/route.ts';
@@ -155,6 +156,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody(routeNotFound(request.method, request.url.split('?')[0] ?? '/')));
   });
+
+  await registerRateLimits(app);
 
   const routeSets: AnyRoute[][] = [
     healthRoutes(context, deps.wecomStatus),

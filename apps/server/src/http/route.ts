@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Policy } from '../auth/policies.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { FieldLocation } from '../errors.ts';
+import type { RouteRateLimit } from './rate-limits.ts';
 import { validationError } from './validation.ts';
 
 type Schema = z.ZodType;
@@ -24,6 +25,8 @@ export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema,
   /** The 2xx body. Handlers' results are parsed through it, so a field not declared here never leaves. */
   response: R;
   status?: number;
+  /** Requests allowed per window (http/rate-limits.ts); none: not counted. */
+  rateLimit?: RouteRateLimit;
   handler(input: {
     params: z.output<P>;
     query: z.output<Q>;
@@ -55,7 +58,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
     app.route({
       method: spec.method,
       url: spec.url,
-      config: { policy: spec.policy, summary: spec.summary },
+      config: { policy: spec.policy, summary: spec.summary, ...(spec.rateLimit ? { rateLimit: spec.rateLimit } : {}) },
       handler: async (request, reply) => {
         const params = parse(spec.params, request.params, 'params');
         const query = parse(spec.query, request.query, 'query');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { anyRole, candidateLink, interviewParticipant, interviewRunner, requireCandidate, requireMember } from '../auth/policies.ts';
 import { NotFoundError } from '../errors.ts';
+import { RATE_LIMITS } from '../http/rate-limits.ts';
 import { route, uuid } from '../http/route.ts';
 import { candidateQuestion, roomQuestion } from '../questions/room.ts';
 import { testCaseSchema } from '../questions/routes.ts';
@@ -132,6 +133,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token',
       summary: 'Room page data for the candidate holding the link (its own room only; dead links get 403)',
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       response: candidateRoomSchema,
       async handler({ principal, reply }) {
         const { room } = requireCandidate(principal);
@@ -151,6 +153,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token/language',
       summary: "The candidate switches the pad's language (while the interview runs)",
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       body: z.object({ language: languageSchema }),
       response: z.object({ language: languageSchema }),
       async handler({ principal, body }) {
@@ -163,6 +166,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token/runs',
       summary: "The candidate's run and its output, shown to everyone in the room (refused when running is off)",
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       body: runBody,
       status: 201,
       response: runSchema,
@@ -176,6 +180,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token/execute',
       summary: "The candidate's run on the server's code runner (Java, C++, Go, …); the output is shown to everyone in the room",
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       body: executeBody,
       status: 201,
       response: runSchema,
@@ -189,6 +194,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token/signals',
       summary: "An integrity signal from the candidate's page: a large paste, or the tab hidden for a while",
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       body: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('paste'), chars: z.number().int().min(1).max(10_000_000) }),
         z.object({ kind: z.literal('focus_lost'), durationMs: z.number().int().min(0).max(24 * 3600_000) }),
@@ -275,6 +281,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/interviews/:id/room/execute',
       summary: "A member's run on the server's code runner (Java, C++, Go, …); the output is shown to everyone in the room",
       policy: interviewParticipant,
+      rateLimit: RATE_LIMITS.serverRun,
       params: idParams,
       body: executeBody,
       status: 201,
@@ -288,6 +295,7 @@ export function roomRoutes(context: AppContext) {
       url: '/api/room-links/:token/join',
       summary: 'The candidate enters the room with a name; the first entry notifies the interviewers',
       policy: candidateLink,
+      rateLimit: RATE_LIMITS.candidateLink,
       body: z.object({ name: z.string().trim().min(1).max(100) }),
       response: z.object({ joined: z.literal(true), firstJoin: z.boolean() }),
       async handler({ principal, body }) {

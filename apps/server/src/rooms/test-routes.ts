@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { interviewParticipant, requireMember } from '../auth/policies.ts';
+import { RATE_LIMITS } from '../http/rate-limits.ts';
 import { route, uuid } from '../http/route.ts';
 import { LANGUAGE_IDS } from './languages.ts';
 import { memberActor } from './service.ts';
@@ -67,6 +68,7 @@ export function testRoutes(context: AppContext) {
       url: '/api/interviews/:id/room/tests',
       summary: "Run the question's test cases (hidden ones too) against the pad's code on the code runner (the panel)",
       policy: interviewParticipant,
+      rateLimit: RATE_LIMITS.serverRun,
       params: idParams,
       // The code as a pad holds it (the room's runs take the same).
       body: z.object({ language: z.enum(LANGUAGE_IDS), code: z.string().max(200_000) }),

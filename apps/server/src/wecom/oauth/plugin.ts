@@ -24,6 +24,7 @@ import { publicAccess } from '../../auth/policies.ts';
 import { setSessionCookie } from '../../auth/routes.ts';
 import { SESSION_COOKIE, endSession, signInAs } from '../../auth/sessions.ts';
 import { InvalidRequestError } from '../../errors.ts';
+import { RATE_LIMITS } from '../../http/rate-limits.ts';
 import type { WeComGlueDeps } from '../deps.ts';
 import { sendProblemPage, type ProblemDetail, type SignInProblem } from './page.ts';
 import { sameSitePath } from './redirect.ts';
@@ -72,7 +73,11 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
     app.route({
       method: 'GET',
       url: START_PATH,
-      config: { policy: publicAccess, summary: 'Sign in with WeCom: redirect to WeCom\'s in-client or web-login (QR) page (`?redirect=<path>&mode=`)' },
+      config: {
+        policy: publicAccess,
+        summary: 'Sign in with WeCom: redirect to WeCom\'s in-client or web-login (QR) page (`?redirect=<path>&mode=`)',
+        rateLimit: RATE_LIMITS.signIn,
+      },
       handler: async (request, reply) => {
         const query = startQuery.safeParse(request.query ?? {});
         if (!query.success) {
@@ -107,7 +112,11 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
     app.route({
       method: 'GET',
       url: CALLBACK_PATH,
-      config: { policy: publicAccess, summary: 'WeCom sends the member back here (`?code&state`): session cookie, then the saved page' },
+      config: {
+        policy: publicAccess,
+        summary: 'WeCom sends the member back here (`?code&state`): session cookie, then the saved page',
+        rateLimit: RATE_LIMITS.signIn,
+      },
       handler: async (request, reply) => {
         // The code must not travel on in a Referer header, nor the answer sit in a cache.
         reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
