@@ -7,6 +7,11 @@ import { fromEnv, resolveConfig, type FromEnvOptions, type WeComConfig, type WeC
 import { WeComEvents, type WeComEventName, type WeComListener } from './events.ts';
 import { RequestSender } from './http/request-sender.ts';
 import type { ApiRequest, WeComResponse } from './http/types.ts';
+import { QuotaLimiter } from './limiter/limiter.ts';
+import { MemoryQuotaStore } from './limiter/memory-store.ts';
+import { PostgresQuotaStore } from './limiter/postgres-store.ts';
+import { wecomQuotaRules, type QuotaRules } from './limiter/rules.ts';
+import type { QuotaStore } from './limiter/store.ts';
 import type { RateLimiter } from './limiter/types.ts';
 import { AppChatApi } from './resources/app-chat.ts';
 import { ContactsApi } from './resources/contacts.ts';
@@ -23,8 +28,24 @@ import type { CredentialKind, TokenStore } from './token/store.ts';
 export interface WeComClientExtras {
   /** Where the access token and JS-SDK tickets are cached. Default: PostgreSQL when `databaseUrl` is set, else memory. */
   store?: TokenStore;
-  /** Default: an in-memory limiter with WeCom's documented quotas (one process). */
+  /**
+   * Replaces the limiter altogether. Default: a QuotaLimiter with WeCom's documented quotas for this corp and app,
+   * its state in `quotaStore`.
+   */
   limiter?: RateLimiter;
+  /**
+   * Where the quotas are kept: PostgresQuotaStore or RedisQuotaStore to share them with every process of the
+   * cluster. Default: PostgreSQL when `databaseUrl` is set, else memory (this process only).
+   */
+  quotaStore?: QuotaStore;
+  /** The corp's seat limit (人数上限): app messages are limited to seat limit × 200 person-times a day (§5). */
+  seatLimit?: number;
+  /** Your own windows for some quota prefixes (over the documented ones), e.g. an older corp on 2,000/min. */
+  quotaRules?: QuotaRules;
+  /** This process's egress IP as WeCom sees it, for the per-IP quota (default: one IP for all processes). */
+  egressIp?: string;
+  /** After a 45009, how long nothing of that API is sent (default 60 000 ms, WeCom's block; 0: retry with backoff only). */
+  frequencyBlockMs?: number;
   /** Share one event emitter between clients; default a new one (`client.on(...)`). */
   events?: WeComEvents;
   /** Host of the in-client OAuth page (default https://open.weixin.qq.com); the emulator serves the same path. */
@@ -62,9 +83,12 @@ export class WeComClient {
   /** JS-SDK tickets (cached) and wx.config / wx.agentConfig signatures (§10). */
   readonly jssdk: JsSdkApi;
   readonly tokens: TokenControls;
+  /** The quotas every call of this client takes (shared with other processes through its store). */
+  readonly limiter: RateLimiter;
 
   readonly #sender: RequestSender;
   readonly #ownsStore: boolean;
+  readonly #ownedQuota: { limiter: QuotaLimiter; store?: QuotaStore } | undefined;
   readonly #tickets: Record<'jsapi_ticket' | 'agent_config_ticket', CredentialCache>;
 
   /** Takes a configuration (checked here; a ConfigError names the bad field) plus optional parts. */
@@ -75,12 +99,26 @@ export class WeComClient {
     this.#ownsStore = extras.store === undefined;
     const store = extras.store ?? tokenStoreFor(config);
     this.events = extras.events ?? new WeComEvents();
+    if (extras.limiter) {
+      this.limiter = extras.limiter;
+    } else {
+      const ownStore = extras.quotaStore ? undefined : config.databaseUrl ? new PostgresQuotaStore({ connectionString: config.databaseUrl }) : new MemoryQuotaStore();
+      const limiter = new QuotaLimiter({
+        store: extras.quotaStore ?? ownStore!,
+        rules: { ...wecomQuotaRules({ ...(extras.seatLimit !== undefined && { seatLimit: extras.seatLimit }) }), ...extras.quotaRules },
+        scope: { corpId: config.corpId, agentId: config.agentId, ...(extras.egressIp !== undefined && { egress: extras.egressIp }) },
+        ...(extras.now && { now: extras.now }),
+      });
+      this.limiter = limiter;
+      this.#ownedQuota = { limiter, ...(ownStore && { store: ownStore }) };
+    }
     this.#sender = new RequestSender({
       config,
       store,
       events: this.events,
-      ...(extras.limiter && { limiter: extras.limiter }),
+      limiter: this.limiter,
       ...(extras.now && { now: extras.now }),
+      ...(extras.frequencyBlockMs !== undefined && { frequencyBlockMs: extras.frequencyBlockMs }),
     });
     const api = this.#sender;
     const ticket = (kind: 'jsapi_ticket' | 'agent_config_ticket', fetch: typeof fetchJsapiTicket) =>
@@ -148,8 +186,12 @@ export class WeComClient {
     return this.events.on(event, listener);
   }
 
-  /** Closes what the client opened (the PostgreSQL pool of a store it created). */
+  /** Closes what the client opened (the PostgreSQL pool of a store it created); quota units held here go back. */
   async close(): Promise<void> {
+    if (this.#ownedQuota) {
+      await this.#ownedQuota.limiter.close();
+      await this.#ownedQuota.store?.close?.();
+    }
     if (this.#ownsStore) await this.#sender.store.close?.();
   }
 }

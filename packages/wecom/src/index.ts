@@ -43,9 +43,37 @@ export type { ApiCaller, ApiRequest, RetrySafety, WeComResponse } from './http/t
 export { backoffDelay, DEFAULT_BACKOFF, shouldRetry, TRANSIENT_ERRCODES, type BackoffPolicy } from './http/retry.ts';
 export { CredentialCache, LeaseTimeoutError, MemoryTokenStore, PostgresTokenStore, tokenStoreFor } from './token/index.ts';
 export type { CredentialCacheOptions, CredentialFetcher, CredentialKey, CredentialKind, FetchedCredential, PostgresTokenStoreOptions, StoredCredential, TokenStore } from './token/index.ts';
-export { MemoryRateLimiter, RateLimitWaitError, type MemoryRateLimiterOptions } from './limiter/memory.ts';
-export { DEFAULT_QUOTA_RULES, type QuotaRules } from './limiter/rules.ts';
-export type { QuotaWindow, RateLimiter } from './limiter/types.ts';
+export {
+  DEFAULT_QUOTA_RULES,
+  MemoryQuotaStore,
+  MemoryRateLimiter,
+  PERSON_TIMES_PER_SEAT,
+  PostgresQuotaStore,
+  QUOTA_PRIORITIES,
+  QuotaLimiter,
+  RateLimitWaitError,
+  RedisQuotaStore,
+  wecomQuotaRules,
+} from './limiter/index.ts';
+export type {
+  AcquireOptions,
+  MemoryRateLimiterOptions,
+  PostgresQuotaStoreOptions,
+  QuotaClaim,
+  QuotaLimiterOptions,
+  QuotaPriority,
+  QuotaRule,
+  QuotaRules,
+  QuotaScope,
+  QuotaScopeIds,
+  QuotaStore,
+  QuotaWindow,
+  RateLimiter,
+  RedisQuotaStoreOptions,
+  RedisScriptClient,
+  WeComQuotaOptions,
+  WindowUsage,
+} from './limiter/index.ts';
 
 // Messages: types, builders, validation
 export * from './messages/index.ts';

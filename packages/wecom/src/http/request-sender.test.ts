@@ -109,7 +109,7 @@ describe('RequestSender against the emulator', () => {
     [45009, WeComRateLimitError],
     [45033, WeComRateLimitError],
   ])('retries %i with backoff (even a once-only send: WeCom did nothing) and gives up after maxRetries', async (errcode, Class) => {
-    const { sender: s, seen } = sender();
+    const { sender: s, seen } = sender({ frequencyBlockMs: 0 });
     emu.control.injectFault({ path: '/cgi-bin/message/send', errcodes: [errcode, errcode] });
     expect((await s.call(send('eventually'))).errcode).toBe(0);
     expect(seen.filter(([n]) => n === 'retry').map(([, p]) => p)).toEqual([
@@ -119,6 +119,22 @@ describe('RequestSender against the emulator', () => {
     emu.control.injectFault({ path: '/cgi-bin/message/send', errcodes: [errcode, errcode, errcode, errcode] });
     await expect(s.call(send('never'))).rejects.toBeInstanceOf(Class);
     expect(emu.control.calls({ path: '/cgi-bin/message/send' }).filter((c) => c.errcode === errcode)).toHaveLength(6);
+  });
+
+  it('after a 45009 the API waits out WeCom\'s block before the retry, for every caller sharing the limiter', async () => {
+    const limiter = new MemoryRateLimiter();
+    const { sender: s, seen } = sender({ limiter, frequencyBlockMs: 300 });
+    const other = sender({ limiter }).sender;
+    emu.control.injectFault({ path: '/cgi-bin/message/send', errcodes: [45009] });
+    const started = Date.now();
+    const [first, second] = await Promise.all([s.call(send('blocked once')), new Promise((r) => setTimeout(r, 100)).then(() => other.call(send('during the block')))]);
+    expect([first.errcode, second.errcode]).toEqual([0, 0]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const waits = seen.filter(([n]) => n === 'limiter:wait').map(([, p]) => (p as WeComEventMap['limiter:wait']).waitedMs);
+    expect(waits.length).toBe(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(250);
+    // Nothing went out during the block: one refused call, then the two sends.
+    expect(emu.control.calls({ path: '/cgi-bin/message/send' }).map((c) => c.errcode)).toEqual([45009, 0, 0]);
   });
 
   it('retries HTTP 5xx for a read, not for a once-only send (it may have been forwarded)', async () => {
@@ -216,7 +232,7 @@ describe('RequestSender against the emulator', () => {
     await Promise.all([s.call(send('1')), s.call(send('2')), s.call(send('3'))]);
     const waits = seen.filter(([n]) => n === 'limiter:wait').map(([, p]) => p as WeComEventMap['limiter:wait']);
     expect(waits).toHaveLength(1);
-    expect(waits[0]).toMatchObject({ path: '/cgi-bin/message/send', quotas: ['api:/cgi-bin/message/send', 'member:zhangwei'] });
+    expect(waits[0]).toMatchObject({ path: '/cgi-bin/message/send', quotas: ['api:/cgi-bin/message/send', 'ip:/cgi-bin/message/send', 'member:zhangwei'] });
     expect(waits[0]!.waitedMs).toBeGreaterThan(0);
     expect(emu.control.messages({ userid: 'zhangwei' }).filter((m) => m.status === 'delivered')).toHaveLength(3);
   });

@@ -7,6 +7,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { WeComConfig } from '../config.ts';
 import { errorFromResponse, REFRESH_TOKEN_ERRCODES, WeComHttpError, WeComNetworkError, type ErrorResponse, type WeComError } from '../errors.ts';
 import { WeComEvents } from '../events.ts';
+import { RateLimitWaitError } from '../limiter/limiter.ts';
 import { MemoryRateLimiter } from '../limiter/memory.ts';
 import type { RateLimiter } from '../limiter/types.ts';
 import { accessTokenFetcher } from '../token/access-token.ts';
@@ -33,11 +34,19 @@ export interface RequestSenderOptions {
   refreshAt?: number;
   /** Default the global fetch (Node's undici). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * After a 45009, how long the limiter grants nothing of that API (in every process sharing its store). Default
+   * 60 000 ms, WeCom's block after a per-minute limit (§5); 0 only retries with backoff.
+   */
+  frequencyBlockMs?: number;
 }
 
 type Attempt =
   | { ok: true; json: WeComResponse & Record<string, unknown> }
   | { ok: false; outcome: AttemptOutcome; error: Error };
+
+/** §5: a per-minute frequency limit blocks the API for 60 s once exceeded. */
+const API_BLOCK_MS = 60_000;
 
 /** Socket errors raised before anything was written: the request certainly did not reach WeCom. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -56,6 +65,7 @@ export class RequestSender implements ApiCaller {
   readonly #random: () => number;
   readonly #backoff: BackoffPolicy;
   readonly #fetch: typeof globalThis.fetch;
+  readonly #frequencyBlockMs: number;
 
   constructor(options: RequestSenderOptions) {
     const { config } = options;
@@ -66,6 +76,7 @@ export class RequestSender implements ApiCaller {
     this.#random = options.random ?? Math.random;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#frequencyBlockMs = options.frequencyBlockMs ?? API_BLOCK_MS;
     this.events = options.events ?? new WeComEvents();
     this.limiter = options.limiter ?? new MemoryRateLimiter();
     this.store = options.store ?? new MemoryTokenStore();
@@ -83,20 +94,36 @@ export class RequestSender implements ApiCaller {
     checkRequest(request);
     const safety: RetrySafety = request.retry ?? (request.method === 'GET' ? 'idempotent' : 'once-only');
     const usesToken = (request.auth ?? 'access_token') === 'access_token';
-    const quotas = [`api:${request.path}`, ...(request.quotas ?? [])];
+    // Every call takes its API's quota per corp and per caller IP (§5), plus what the resource names.
+    const quotas = [`api:${request.path}`, `ip:${request.path}`, ...(request.quotas ?? [])];
+    const quotaNames = quotas.map((q) => (typeof q === 'string' ? q : q.quota));
+    const acquireOptions = { signal: request.signal, priority: request.priority, maxWaitMs: request.maxWaitMs };
     let transientRetries = 0;
     let tokenRetried = false;
 
     for (let attempt = 1; ; attempt++) {
-      const waited = await this.limiter.acquire(quotas, request.signal);
+      let waited;
+      try {
+        waited = await this.limiter.acquire(quotas, acquireOptions);
+      } catch (error) {
+        // Tell the caller whether an earlier attempt may have reached WeCom (a job re-planned for later must then
+        // resend the same body under the duplicate check, not a new one).
+        if (error instanceof RateLimitWaitError) (error as RateLimitWaitError & { attempt?: number }).attempt = attempt;
+        throw error;
+      }
       if (typeof waited === 'number' && waited > 0) {
-        this.events.emit('limiter:wait', { path: request.path, quotas, waitedMs: waited });
+        this.events.emit('limiter:wait', { path: request.path, quotas: quotaNames, waitedMs: waited });
       }
       const token = usesToken ? await this.accessToken.get(request.signal) : undefined;
       const result = await this.#attempt(request, token, attempt);
       if (result.ok) return result.json as T;
 
       const { outcome, error } = result;
+      // WeCom refused on frequency anyway (another sender on this corp, a stricter WeCom): it blocks the API for
+      // 60 s (§5), so every process sharing the quota waits that out instead of calling into the block.
+      if (outcome.type === 'errcode' && outcome.errcode === 45009 && this.#frequencyBlockMs > 0) {
+        await this.limiter.penalize?.([`api:${request.path}`], this.#frequencyBlockMs).catch(() => undefined);
+      }
       // 40001/40014/42001/42009: drop the token only if the store still holds it, fetch again, retry once (§1.10).
       if (token !== undefined && outcome.type === 'errcode' && REFRESH_TOKEN_ERRCODES.has(outcome.errcode) && !tokenRetried) {
         tokenRetried = true;

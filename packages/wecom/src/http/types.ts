@@ -1,3 +1,6 @@
+import type { QuotaClaim } from '../limiter/types.ts';
+import type { QuotaPriority } from '../limiter/rules.ts';
+
 /**
  * The seam between resource classes (one documented request each) and the request pipeline (token,
  * errcode → error, retries, limits, events). Resources build an ApiRequest; the pipeline does the rest.
@@ -35,10 +38,18 @@ export interface ApiRequest {
   /** Default `idempotent` for GET, `once-only` for POST. */
   retry?: RetrySafety;
   /**
-   * Quota keys this call must take besides the per-API quota the pipeline always applies, e.g.
-   * `member:zhangsan` for each recipient of message/send, `robot:<key>` for a webhook.
+   * Quotas this call must take besides the per-API and per-IP ones the pipeline always applies, e.g.
+   * `member:zhangsan` for each recipient of message/send, `{ quota: 'day:message', units: 12 }` for its
+   * person-times, `robot:<key>` for a webhook.
    */
-  quotas?: readonly string[];
+  quotas?: readonly (string | QuotaClaim)[];
+  /** Who goes first when a quota is short (limiter). Default `normal`. */
+  priority?: QuotaPriority;
+  /**
+   * Throw RateLimitWaitError (with `retryAt`) instead of waiting longer than this for a quota, e.g. to re-plan a
+   * job rather than hold a worker. Default: the limiter's (by default, wait as long as needed).
+   */
+  maxWaitMs?: number;
   signal?: AbortSignal;
 }
 

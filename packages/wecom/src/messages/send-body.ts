@@ -5,6 +5,8 @@
  */
 import { Checker, MessageValidationError } from './checker.ts';
 import { MSG_TYPES, type Message, type MsgType, type Recipients } from './types.ts';
+import type { QuotaPriority } from '../limiter/rules.ts';
+import type { QuotaClaim } from '../limiter/types.ts';
 import { checkMessage, checkRecipients, MAX_DUPLICATE_CHECK_INTERVAL, uniqueUserIds } from './validate.ts';
 
 export interface SendOptions {
@@ -19,6 +21,15 @@ export interface SendOptions {
   duplicateCheckInterval?: number;
   /** Replace `$userName=USERID$`-style placeholders (§3.3). */
   enableIdTrans?: boolean;
+  /** Who goes first when a quota is short (the limiter): urgent, normal (default), low or bulk. */
+  priority?: QuotaPriority;
+  /** Throw RateLimitWaitError (with `retryAt`) instead of waiting longer than this for a quota. */
+  maxWaitMs?: number;
+  /**
+   * How many members the send reaches, for the app's daily quota of person-times (§5). Default: the members in
+   * `toUser`; give it for sends to departments, tags or @all, which the SDK cannot count.
+   */
+  personTimes?: number;
   signal?: AbortSignal;
 }
 
@@ -42,6 +53,9 @@ function checkOptions(c: Checker, message: unknown, options: SendOptions): void 
     if (options.safe === 2 && msgtype !== 'mpnews') c.add('safe', `safe 2 (share inside the corp only) is for mpnews messages only; this is ${String(msgtype)}`);
     // 40074: news does not support safe; mpnews does.
     if (options.safe !== 0 && msgtype === 'news') c.add('safe', 'news messages do not support safe; send an mpnews message instead');
+  }
+  if (options.personTimes !== undefined && (!Number.isInteger(options.personTimes) || options.personTimes < 0)) {
+    c.add('personTimes', `personTimes is ${String(options.personTimes)}; it counts the members a send reaches, a whole number ≥ 0`);
   }
   const interval = options.duplicateCheckInterval;
   if (interval !== undefined) {
@@ -84,6 +98,16 @@ export function joinRecipients(recipients: Recipients): Pick<SendBody, 'touser' 
 export function memberQuotaKeys(recipients: Recipients): string[] {
   if (recipients.toUser === '@all' || !recipients.toUser) return [];
   return uniqueUserIds(recipients.toUser).map((user) => `member:${user.toLowerCase()}`);
+}
+
+/**
+ * Every quota a message/send takes besides the per-API ones: each named member's, and the app's daily person-times
+ * (seat limit × 200 a day, §5) for the members it reaches.
+ */
+export function sendQuotas(recipients: Recipients, options: Pick<SendOptions, 'personTimes'> = {}): (string | QuotaClaim)[] {
+  const members = memberQuotaKeys(recipients);
+  const personTimes = options.personTimes ?? members.length;
+  return personTimes > 0 ? [...members, { quota: 'day:message', units: personTimes }] : members;
 }
 
 const TOP_LEVEL = new Set(['touser', 'toparty', 'totag', 'msgtype', 'agentid', 'safe', 'enable_id_trans', 'enable_duplicate_check', 'duplicate_check_interval']);

@@ -67,6 +67,7 @@ export class AppChatApi {
       path: '/cgi-bin/appchat/create',
       body: dropUndefined({ name: params.name, owner: params.owner, userlist: params.userList, chatid: params.chatId }),
       retry: 'once-only',
+      quotas: ['chat-create:corp'], // 1,000 a day per corp (§5)
       signal: options.signal,
     });
     return r.chatid;
@@ -100,23 +101,35 @@ export class AppChatApi {
       path: '/cgi-bin/appchat/update',
       body: dropUndefined({ chatid: params.chatId, name: params.name, owner: params.owner, add_user_list: params.addUserList, del_user_list: params.delUserList }),
       retry: 'idempotent',
+      quotas: ['chat-update:corp'], // 1,000 an hour per corp (§5)
       signal: options.signal,
     });
   }
 
   /**
    * `POST /cgi-bin/appchat/send`: a message to the group (no agentid). WeCom has no duplicate check here, so a send
-   * whose outcome is unknown is never retried.
+   * whose outcome is unknown is never retried. It counts the group's size against the corp's 20,000 person-times a
+   * minute (§5): give `memberCount` (the group's size; `get` tells it), else it counts as one.
    */
-  async send(chatId: string, message: Message, options: { safe?: 0 | 1 } & Signal = {}): Promise<void> {
+  async send(chatId: string, message: Message, options: { safe?: 0 | 1; memberCount?: number } & Signal = {}): Promise<void> {
     const c = new Checker();
     checkChatId(c, chatId, true);
     checkMessage(c, message, 'appchat/send');
     c.oneOf('safe', options.safe, [0, 1]);
+    if (options.memberCount !== undefined && (!Number.isInteger(options.memberCount) || options.memberCount < 1 || options.memberCount > 2000)) {
+      c.add('memberCount', `memberCount is ${String(options.memberCount)}; a group has 2–2000 members`);
+    }
     c.throwIfAny();
     const body: Record<string, unknown> = { chatid: chatId, msgtype: message.msgtype, [message.msgtype]: (message as Record<string, unknown>)[message.msgtype] };
     if (options.safe !== undefined) body.safe = options.safe;
-    await this.#api.call({ method: 'POST', path: '/cgi-bin/appchat/send', body, retry: 'once-only', signal: options.signal });
+    await this.#api.call({
+      method: 'POST',
+      path: '/cgi-bin/appchat/send',
+      body,
+      retry: 'once-only',
+      quotas: [{ quota: 'chat-send:corp', units: options.memberCount ?? 1 }],
+      signal: options.signal,
+    });
   }
 }
 

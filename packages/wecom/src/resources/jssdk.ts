@@ -21,13 +21,21 @@ interface TicketResponse extends WeComResponse {
 
 /** `GET /cgi-bin/get_jsapi_ticket` — one request, uncached (the client caches it). */
 export async function fetchJsapiTicket(api: ApiCaller, signal?: AbortSignal): Promise<FetchedTicket> {
-  const r = await api.call<TicketResponse>({ method: 'GET', path: '/cgi-bin/get_jsapi_ticket', signal });
+  // 400 an hour per corp for both kinds of ticket (§10).
+  const r = await api.call<TicketResponse>({ method: 'GET', path: '/cgi-bin/get_jsapi_ticket', quotas: ['corp-ticket:jsapi'], signal });
   return { ticket: r.ticket, expiresIn: r.expires_in };
 }
 
 /** `GET /cgi-bin/ticket/get?type=agent_config` — one request, uncached. A corp ticket here would get 42012. */
 export async function fetchAgentConfigTicket(api: ApiCaller, signal?: AbortSignal): Promise<FetchedTicket> {
-  const r = await api.call<TicketResponse>({ method: 'GET', path: '/cgi-bin/ticket/get', query: { type: 'agent_config' }, signal });
+  // 100 an hour per app, and the corp's 400 (§10).
+  const r = await api.call<TicketResponse>({
+    method: 'GET',
+    path: '/cgi-bin/ticket/get',
+    query: { type: 'agent_config' },
+    quotas: ['app-ticket:agent_config', 'corp-ticket:jsapi'],
+    signal,
+  });
   return { ticket: r.ticket, expiresIn: r.expires_in };
 }
 

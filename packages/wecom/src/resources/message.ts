@@ -4,7 +4,8 @@
  */
 import type { ApiCaller, WeComResponse } from '../http/types.ts';
 import { Checker } from '../messages/checker.ts';
-import { buildSendBody, memberQuotaKeys, type SendOptions } from '../messages/send-body.ts';
+import type { QuotaPriority } from '../limiter/rules.ts';
+import { buildSendBody, sendQuotas, type SendOptions } from '../messages/send-body.ts';
 import type { Message, Recipients, TemplateCard } from '../messages/types.ts';
 import { checkTemplateCard } from '../messages/validate-card.ts';
 import { MAX_PARTIES, MAX_TAGS, MAX_USERS, uniqueUserIds } from '../messages/validate.ts';
@@ -50,6 +51,8 @@ export interface UpdateTemplateCardParams {
   /** Replace the whole card. Give this or `button`. */
   card?: TemplateCard;
   enableIdTrans?: boolean;
+  /** Who goes first when the per-API quota is short. Default `normal`. */
+  priority?: QuotaPriority;
   signal?: AbortSignal;
 }
 
@@ -74,7 +77,8 @@ export class MessageApi {
   /**
    * `POST /cgi-bin/message/send` (§3.1). Checks the documented limits first and throws a MessageValidationError
    * listing every problem. Takes one unit of each recipient's member quota (30/min, 1000/h; WeCom drops the excess
-   * silently, so the limiter waits instead). Retried after an unknown outcome only with enableDuplicateCheck.
+   * silently, so the limiter waits instead) and the person-times of the app's daily quota. Retried after an
+   * unknown outcome only with enableDuplicateCheck.
    */
   async send(recipients: Recipients, message: Message, options: SendOptions = {}): Promise<SendResult> {
     const body = buildSendBody(recipients, message, this.#agentId, options);
@@ -83,7 +87,9 @@ export class MessageApi {
       path: '/cgi-bin/message/send',
       body,
       retry: options.enableDuplicateCheck ? 'duplicate-checked' : 'once-only',
-      quotas: memberQuotaKeys(recipients),
+      quotas: sendQuotas(recipients, options),
+      ...(options.priority !== undefined && { priority: options.priority }),
+      ...(options.maxWaitMs !== undefined && { maxWaitMs: options.maxWaitMs }),
       signal: options.signal,
     });
     return parseSendResponse(response);
@@ -108,6 +114,7 @@ export class MessageApi {
       path: '/cgi-bin/message/update_template_card',
       body,
       retry: 'once-only',
+      ...(params.priority !== undefined && { priority: params.priority }),
       signal: params.signal,
     });
     const invalid = response.invaliduser;

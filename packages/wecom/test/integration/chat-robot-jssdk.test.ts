@@ -3,7 +3,7 @@ import { DEMO } from '@pairview/wecom-emulator';
 import { describe, expect, it } from 'vitest';
 import { WeComNetworkError } from '../../src/errors.ts';
 import { MemoryRateLimiter } from '../../src/limiter/memory.ts';
-import type { RateLimiter } from '../../src/limiter/types.ts';
+import type { QuotaClaim, RateLimiter } from '../../src/limiter/types.ts';
 import { markdown, MessageValidationError, robotMessage, templateCard, text, validateRobotMessage, type RobotMessage } from '../../src/messages/index.ts';
 import { signJsApi } from '../../src/resources/jssdk.ts';
 import { MemoryTokenStore } from '../../src/token/memory-store.ts';
@@ -90,12 +90,12 @@ describe('GroupRobot', () => {
   });
 
   it('takes the robot quota (20/min) on every send', async () => {
-    const taken: string[][] = [];
+    const taken: (string | QuotaClaim)[][] = [];
     const memory = new MemoryRateLimiter();
     const recording: RateLimiter = { acquire: (quotas, signal) => (taken.push([...quotas]), memory.acquire(quotas, signal)) };
     const robot = h.client({ limiter: recording }).robot(DEMO.robotKey);
     await robot.send(robotMessage.text('ping'));
-    expect(taken).toEqual([['api:/cgi-bin/webhook/send', robot.quota]]);
+    expect(taken).toEqual([['api:/cgi-bin/webhook/send', 'ip:/cgi-bin/webhook/send', robot.quota]]);
     expect(robot.quota).not.toContain(DEMO.robotKey);
   });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../../src/limiter/memory.ts';
-import type { RateLimiter } from '../../src/limiter/types.ts';
+import type { QuotaClaim, RateLimiter } from '../../src/limiter/types.ts';
 import { image, parseSendBody, templateCard, text, MessageValidationError, type Message } from '../../src/messages/index.ts';
 import { WeComInvalidInputError, WeComNetworkError } from '../../src/errors.ts';
 import { fill, newsNoticeCard, sendExamples } from './protocol-examples.ts';
@@ -70,13 +70,19 @@ describe('MessageApi.send', () => {
     expect(h.emu.control.calls()).toEqual([]);
   });
 
-  it('takes one member quota per recipient, lower-cased', async () => {
-    const taken: string[][] = [];
+  it('takes one member quota per recipient, lower-cased, and their person-times of the daily quota', async () => {
+    const taken: (string | QuotaClaim)[][] = [];
     const memory = new MemoryRateLimiter();
     const recording: RateLimiter = { acquire: (quotas, signal) => (taken.push([...quotas]), memory.acquire(quotas, signal)) };
     const client = h.client({ limiter: recording });
     await client.message.send({ toUser: ['ZhangWei', 'lina', 'zhangwei'], toParty: [5] }, text('hi'));
-    expect(taken.find((q) => q[0] === 'api:/cgi-bin/message/send')).toEqual(['api:/cgi-bin/message/send', 'member:zhangwei', 'member:lina']);
+    expect(taken.find((q) => q[0] === 'api:/cgi-bin/message/send')).toEqual([
+      'api:/cgi-bin/message/send',
+      'ip:/cgi-bin/message/send',
+      'member:zhangwei',
+      'member:lina',
+      { quota: 'day:message', units: 2 },
+    ]);
   });
 
   it('returns the response_code of an interactive card and updates the clicked button', async () => {

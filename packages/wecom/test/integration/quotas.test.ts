@@ -86,7 +86,8 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     await client.message.send({ toUser: ['zhangwei'] }, text('not held up'));
     expect(statuses('zhangwei')).toEqual({ delivered: 1 });
 
-    await time.advance(59);
+    // The minute, the limiter's margin of a second (WeCom counts a send when it arrives), and a slice.
+    await time.advance(61);
     expect(sent.settled).toBe(false);
     expect(limiter.waiting).toBe(1);
     // Sent now, WeCom would have answered 0 and dropped it; the SDK has not sent it at all.
@@ -99,7 +100,7 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     expect(statuses('lina')).toEqual({ delivered: 31 });
     expect(inbox('lina').at(-1)).toMatchObject({ msgid: result.msgid, content: { content: 'message 31' }, status: 'delivered' });
     expect(waits).toHaveLength(1);
-    expect(waits).toEqual([60_000]);
+    expect(waits).toEqual([62_000]);
   });
 
   it('a message to several members waits for the one whose quota is used up, and reaches all of them', async () => {
@@ -112,7 +113,9 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     expect(sent.settled).toBe(false);
     expect(limiter.waiting).toBe(1);
     expect(statuses('zhangwei')).toEqual({});
-    await time.advance(30);
+    await time.advance(31);
+    expect(sent.settled).toBe(false);
+    await time.advance(1);
     await both;
     expect(statuses('zhangwei')).toEqual({ delivered: 1 });
     expect(statuses('lina')).toEqual({ delivered: 31 });
@@ -122,10 +125,11 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     const { client, limiter, time } = quotaClient();
     const batch = (n: number, label: string) =>
       Promise.all(Array.from({ length: n }, (_, i) => client.message.send({ toUser: ['lina'] }, text(`${label} ${i}`))));
-    // 33 full minutes (990 messages), then 10 more: 1000 inside the hour, never more than 30 in a minute.
+    // 33 full minutes (990 messages), then 10 more: 1000 inside the hour, never more than 30 in a minute (and
+    // its margin: the limiter frees a minute 61.5 s after its first send).
     for (let minute = 0; minute < 33; minute++) {
       await batch(30, `minute ${minute}`);
-      await time.advance(60);
+      await time.advance(62);
     }
     await batch(10, 'minute 33');
     expect(statuses('lina')).toEqual({ delivered: 1000 });
@@ -133,8 +137,9 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     const next = client.message.send({ toUser: ['lina'] }, text('message 1001'));
     const sent = tracked(next);
     expect(limiter.waiting).toBe(1);
-    // The minute has room (10 of 30), the hour does not: it frees when minute 0's messages leave it.
-    await time.advance(3600 - 33 * 60 - 1);
+    // The minute has room (10 of 30), the hour does not: it frees when minute 0's messages leave it, an hour and a
+    // second after the end of their 30 s slice, rounded up to a slice (3,660 s after the first send).
+    await time.advance(3660 - 33 * 62 - 1);
     expect(sent.settled).toBe(false);
     expect(limiter.waiting).toBe(1);
     expect(statuses('lina')).toEqual({ delivered: 1000 });
@@ -151,7 +156,7 @@ describe('the documented quotas end to end: the SDK waits, the emulator (like We
     const twentyFirst = robot.send(robotMessage.text('robot 21'));
     const sent = tracked(twentyFirst);
     expect(limiter.waiting).toBe(1);
-    await time.advance(59);
+    await time.advance(61);
     expect(sent.settled).toBe(false);
     expect(limiter.waiting).toBe(1);
     expect(h.emu.control.calls({ path: '/cgi-bin/webhook/send' })).toHaveLength(20);

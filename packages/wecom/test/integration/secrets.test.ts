@@ -85,7 +85,10 @@ describe('no credential in errors, events or CLI output', () => {
     const start = Date.now();
     let offset = 0;
     const now = () => start + offset;
-    const client = observed(new WeComClient({ corpId: h.emu.corpId, agentId: h.emu.agentId, secret: h.emu.secret, baseUrl: h.emu.url, maxRetries: 1, timeoutMs: 300, now }));
+    // frequencyBlockMs 0: this clock stands still, so a 60 s block after the 45009 below would never end.
+    const client = observed(
+      new WeComClient({ corpId: h.emu.corpId, agentId: h.emu.agentId, secret: h.emu.secret, baseUrl: h.emu.url, maxRetries: 1, timeoutMs: 300, now, frequencyBlockMs: 0 }),
+    );
 
     // Success, then tokens WeCom stops accepting: revoked (40014) and expired (42001).
     await client.message.send({ toUser: ['lina'] }, text('hello'));
