@@ -29,6 +29,7 @@ import { testRoutes } from './rooms/test-routes.ts';
 import type { CodeRunner } from './runner/service.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { healthRoutes, type WeComStatus } from './health.ts';
+import type { AppContext, AppPlugin } from './context.ts';
 import { createLogger } from './log.ts';
 
 declare module 'fastify' {
@@ -42,23 +43,6 @@ declare module 'fastify' {
     principal: Principal | undefined;
   }
 }
-
-/** What every route handler may use. */
-export interface AppContext {
-  config: Config;
-  db: Db;
-  pool: pg.Pool;
-  clock: Clock;
-  /** Signs the session cookie. */
-  sessionSecret: string;
-  /** The collaboration server, when this process runs one (main.ts does; most tests do not). */
-  collab: Pick<CollabServer, 'reseedUntouchedPad'> | undefined;
-  /** Server-side runs (runner/service.ts), when a code runner is configured or embedded; undefined: none. */
-  runner: CodeRunner | undefined;
-}
-
-/** Routes added by the WeCom glue (OAuth sign-in, /wecom/callback): plain fastify routes with `config.policy`. */
-export type AppPlugin = (app: FastifyInstance, context: AppContext) => Promise<void> | void;
 
 export interface AppDeps {
   config: Config;

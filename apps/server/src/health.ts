@@ -1,6 +1,6 @@
 /** GET /healthz: is the database reachable, and what state is the WeCom connection in. */
 import { z } from 'zod';
-import type { AppContext } from './app.ts';
+import type { AppContext } from './context.ts';
 import { publicAccess } from './auth/policies.ts';
 import { pingDatabase } from './db/pool.ts';
 import { route } from './http/route.ts';

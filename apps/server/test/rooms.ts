@@ -7,7 +7,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { FastifyInstance } from 'fastify';
 import * as Y from 'yjs';
-import type { AppPlugin } from '../src/app.ts';
+import type { AppPlugin } from '../src/context.ts';
 import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
 import { SHARED } from '../src/rooms/collab/names.ts';

@@ -12,7 +12,7 @@ import { stripTypeScriptTypes } from 'node:module';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import type { AppPlugin } from '../../server/src/app.ts';
+import type { AppPlugin } from '../../server/src/context.ts';
 import { publicAccess } from '../../server/src/auth/policies.ts';
 import { PAGE_HEADERS } from '../../server/src/web/plugin.ts';
 import type { CodeRunner, RunRequest, RunResult, createCodeRunner } from '../src/room/runner-client.ts';

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { route } from '../http/route.ts';
 import { ROLES } from './principal.ts';
 import { publicAccess, requireMember, signedIn } from './policies.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { anyRole, interviewPanelist, interviewParticipant, interviewRunner, requireMember, signedIn } from '../auth/policies.ts';
 import { isoDateTime, queryInt, route, uuid } from '../http/route.ts';
 import { currentStarterCode } from '../rooms/collab/starters.ts';

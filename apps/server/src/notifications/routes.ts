@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { anyRole } from '../auth/policies.ts';
 import { isoDateTime, queryInt, route, uuid } from '../http/route.ts';
 import { listCallbacks, listMessages, retryMessage } from './message-log.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { anyRole } from '../auth/policies.ts';
 import { ROLES } from '../auth/principal.ts';
 import { route, uuid } from '../http/route.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { anyRole, requireMember, signedIn } from '../auth/policies.ts';
 import { isoDateTime, route, uuid } from '../http/route.ts';
 import { LANGUAGE_IDS, isLanguageId } from '../rooms/languages.ts';

@@ -3,7 +3,7 @@
  * the interview — never a candidate link. It holds names and everything typed: never kept by a cache on the way.
  */
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { interviewParticipant } from '../auth/policies.ts';
 import { route, uuid } from '../http/route.ts';
 import { loadPlayback } from './playback.ts';

@@ -4,7 +4,7 @@
  * members by session and for the candidate by the link.
  */
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { anyRole, candidateLink, interviewParticipant, interviewRunner, requireCandidate, requireMember } from '../auth/policies.ts';
 import { NotFoundError } from '../errors.ts';
 import { RATE_LIMITS } from '../http/rate-limits.ts';

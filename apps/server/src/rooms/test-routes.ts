@@ -3,7 +3,7 @@
  * opens none of this): run the question's test cases against the pad's code, and what the Tests tab loads.
  */
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { interviewParticipant, requireMember } from '../auth/policies.ts';
 import { RATE_LIMITS } from '../http/rate-limits.ts';
 import { route, uuid } from '../http/route.ts';

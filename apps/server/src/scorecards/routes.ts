@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { interviewDecider, interviewPanelist, requireMember } from '../auth/policies.ts';
 import { route, uuid } from '../http/route.ts';
 import { recordDecision, submitScorecard } from './service.ts';

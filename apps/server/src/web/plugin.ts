@@ -15,7 +15,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppPlugin } from '../app.ts';
+import type { AppPlugin } from '../context.ts';
 import { publicAccess } from '../auth/policies.ts';
 import { errorBody, routeNotFound } from '../http/errors.ts';
 

@@ -19,7 +19,7 @@
  */
 import type { TaskList } from 'graphile-worker';
 import type pg from 'pg';
-import type { AppPlugin } from '../app.ts';
+import type { AppPlugin } from '../context.ts';
 import type { Clock } from '../clock.ts';
 import type { Config, WeComAppConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';

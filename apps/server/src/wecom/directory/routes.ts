@@ -5,7 +5,7 @@
  * and changes nothing.
  */
 import { z } from 'zod';
-import type { AppPlugin } from '../../app.ts';
+import type { AppPlugin } from '../../context.ts';
 import { anyRole } from '../../auth/policies.ts';
 import { PairviewError } from '../../errors.ts';
 import { registerRoutes, route } from '../../http/route.ts';

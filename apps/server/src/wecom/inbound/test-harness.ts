@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { Logger, runOnce } from 'graphile-worker';
 import { sql } from 'kysely';
 import { buildTestApp, createMigratedDatabase, testConfig, type MigratedTestDatabase } from '../../../test/helpers.ts';
-import type { AppPlugin } from '../../app.ts';
+import type { AppPlugin } from '../../context.ts';
 import { systemClock } from '../../clock.ts';
 import { createWeComClient } from '../client.ts';
 import { createLinks, type WeComGlueDeps } from '../deps.ts';

@@ -18,7 +18,7 @@
 import { WeComError } from '@pairview/wecom';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppContext, AppPlugin } from '../../app.ts';
+import type { AppContext, AppPlugin } from '../../context.ts';
 import { OAUTH_STATE_TTL_MS, consumeOAuthState, createOAuthState, newBrowserNonce } from '../../auth/oauth-states.ts';
 import { publicAccess } from '../../auth/policies.ts';
 import { setSessionCookie } from '../../auth/routes.ts';
