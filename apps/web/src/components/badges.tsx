@@ -1,6 +1,7 @@
 /** Status words with their colour, the same everywhere. */
 import type { Decision, InterviewSummary, InvitationResponse, MessageStatus, Rating } from '../api/types.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { phaseOf, type Phase } from '../api/phase.ts';
 import { Badge, type Tone } from './ui.tsx';
 
 const responseTone: Record<InvitationResponse, Tone> = { pending: 'neutral', accepted: 'success', declined: 'danger' };
@@ -8,17 +9,6 @@ const responseTone: Record<InvitationResponse, Tone> = { pending: 'neutral', acc
 export function ResponseBadge({ response }: { response: InvitationResponse }) {
   const { t } = useI18n();
   return <Badge tone={responseTone[response]}>{t.response[response]}</Badge>;
-}
-
-/** Where an interview stands in time: upcoming, in progress, ended, cancelled, completed. */
-export type Phase = 'upcoming' | 'live' | 'ended' | 'cancelled' | 'completed';
-
-export function phaseOf(interview: Pick<InterviewSummary, 'status' | 'startsAt' | 'endsAt'>, now = Date.now()): Phase {
-  if (interview.status === 'cancelled') return 'cancelled';
-  if (interview.status === 'completed') return 'completed';
-  if (new Date(interview.endsAt).getTime() <= now) return 'ended';
-  if (new Date(interview.startsAt).getTime() <= now) return 'live';
-  return 'upcoming';
 }
 
 const phaseTone: Record<Phase, Tone> = { upcoming: 'accent', live: 'success', ended: 'neutral', cancelled: 'danger', completed: 'neutral' };

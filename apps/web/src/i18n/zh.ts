@@ -2,7 +2,7 @@
  * 中文（默认）。This dictionary defines the keys: en.ts must have exactly the same ones (Messages = typeof zh).
  */
 import type { Decision, InterviewStatus, InvitationResponse, MessageStatus, NotificationKind, Rating, Role } from '../api/types.ts';
-import type { Phase } from '../components/badges.tsx';
+import type { Phase } from '../api/phase.ts';
 
 type ConnectionStatus = 'ok' | 'error' | 'not_configured';
 

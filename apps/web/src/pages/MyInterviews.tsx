@@ -11,7 +11,8 @@ import { useResource } from '../api/use-resource.ts';
 import { ErrorView, actionErrorText } from '../components/ErrorView.tsx';
 import { InvitationButtons } from '../components/InvitationButtons.tsx';
 import { Badge, EmptyState, Loading, PageHeader, Section } from '../components/ui.tsx';
-import { PhaseBadge, phaseOf } from '../components/badges.tsx';
+import { phaseOf } from '../api/phase.ts';
+import { PhaseBadge } from '../components/badges.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useMe } from '../session.tsx';
 
