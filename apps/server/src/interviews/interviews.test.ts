@@ -110,7 +110,7 @@ describe('scheduling interviews over HTTP', () => {
     const token = new URL(body.candidateLink).pathname.split('/').pop();
     const room = await app.inject({ method: 'GET', url: `/api/room-links/${token}` });
     expect(room.statusCode).toBe(200);
-    expect(room.json()).toMatchObject({ position: 'Backend engineer', candidateName: '王小明', interviewers: [{ name: 'Alice' }, { name: 'Bob' }] });
+    expect(room.json()).toMatchObject({ position: 'Backend engineer', candidateName: '王小明', interviewers: [{ name: 'Alice', englishName: null }, { name: 'Bob', englishName: null }] });
   });
 
   it('refuses a start in the past, an unknown interviewer, or a hiring manager without the role, and writes nothing', async () => {

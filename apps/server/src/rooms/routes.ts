@@ -65,7 +65,8 @@ export const candidateRoomSchema = z.object({
   durationMinutes: z.number(),
   candidateName: z.string(),
   joinedAt: z.date().nullable(),
-  interviewers: z.array(z.object({ name: z.string() })),
+  /** Each name as the directory has it, and the English one when there is: the page shows the one of its language. */
+  interviewers: z.array(z.object({ name: z.string(), englishName: z.string().nullable() })),
   interviewId: z.uuid(),
   state: roomStateSchema,
   /** `examples`: the question's visible test cases only (never a hidden one: questions/test-cases.ts). */

@@ -40,7 +40,7 @@ export async function candidateRoomView(db: Db, room: Room) {
     durationMinutes: interview.duration_minutes,
     candidateName: room.candidate_name ?? interview.name,
     joinedAt: room.candidate_joined_at,
-    interviewers: interviewers.map((i) => ({ name: i.english_name ?? i.name })),
+    interviewers: interviewers.map((i) => ({ name: i.name, englishName: i.english_name })),
   };
 }
 

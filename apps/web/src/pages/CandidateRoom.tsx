@@ -21,6 +21,7 @@ import { languageLabel, LANGUAGES } from '../room/languages.ts';
 import { ConnectionNotice, Timer } from '../room/parts.tsx';
 import { RunPanel } from '../room/RunPanel.tsx';
 import { TestExamples } from '../room/TestsPanel.tsx';
+import { displayName } from '../session.tsx';
 
 export function CandidateRoomPage() {
   const { token = '' } = useParams();
@@ -48,7 +49,7 @@ export function CandidateRoomPage() {
 }
 
 function CandidateView({ token, room, onJoined }: { token: string; room: CandidateRoom; onJoined(): void }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const [name, setName] = useState(room.candidateName);
   // Joined in this visit; a returning candidate (joinedAt set) is asked to confirm their name again.
   const [joined, setJoined] = useState(false);
@@ -76,7 +77,7 @@ function CandidateView({ token, room, onJoined }: { token: string; room: Candida
       items={[
         [t.candidate.position, room.position],
         [t.candidate.when, fmt.range(room.startsAt, endsAt)],
-        [t.candidate.interviewers, room.interviewers.map((i) => i.name).join(t.common.listSeparator) || '—'],
+        [t.candidate.interviewers, room.interviewers.map((i) => displayName(i, locale)).join(t.common.listSeparator) || '—'],
       ]}
     />
   );
