@@ -27,6 +27,10 @@ Options:
   --encoding-aes-key K     callback EncodingAESKey: 43 letters and digits
   --directory FILE         departments, members and tags as JSON (default: the demo company)
   --token-ttl SECONDS      access_token lifetime (default 7200)
+  --seat-limit N           the corp's seat limit: app messages are limited to N × 200 person-times a day
+                           (default 200; 0 = not enforced)
+  --limits JSON            other frequency limits, e.g. '{"apiPerMinute":600,"quotaTimeScale":0.1}'
+                           (names in the README, "Options")
   -h, --help               show this help
 `;
 
@@ -64,6 +68,8 @@ export function parseCliArgs(argv: string[]): EmulatorOptions | 'help' {
         'encoding-aes-key': { type: 'string' },
         directory: { type: 'string' },
         'token-ttl': { type: 'string' },
+        'seat-limit': { type: 'string' },
+        limits: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -79,6 +85,18 @@ export function parseCliArgs(argv: string[]): EmulatorOptions | 'help' {
   if (values.secret !== undefined) options.secret = values.secret;
   const ttl = integer('token-ttl', values['token-ttl'], 1);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
+  let limits: Record<string, unknown> = {};
+  if (values.limits !== undefined) {
+    try {
+      limits = JSON.parse(values.limits) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`--limits must be a JSON object such as '{"apiPerMinute":600}' (${(error as Error).message})`);
+    }
+    if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) throw new UsageError(`--limits must be a JSON object such as '{"apiPerMinute":600}'`);
+  }
+  const seatLimit = integer('seat-limit', values['seat-limit'], 0, 10_000_000);
+  if (seatLimit !== undefined) limits.seatLimit = seatLimit;
+  if (Object.keys(limits).length > 0) options.limits = limits as EmulatorOptions['limits'];
 
   const callbackFlags = [values['callback-url'], values['callback-token'], values['encoding-aes-key']];
   if (callbackFlags.some((v) => v !== undefined)) {

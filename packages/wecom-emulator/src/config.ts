@@ -64,11 +64,22 @@ export interface Behaviour {
   appsReadSensitiveContactFields: boolean;
 }
 
-/** Frequency limits (§5). Tests lower them to reach a limit quickly. */
+/** Frequency limits (§5). Tests lower them to reach a limit quickly, or scale time with `quotaTimeScale`. */
 export interface Limits {
-  /** Per corp, per API: 10,000/min and 150,000/hour → 45009. */
+  /** Per corp, per API: 10,000/min and 150,000/hour → 45009, then the API is blocked for the corp (below). */
   apiPerMinute: number;
   apiPerHour: number;
+  /** Per caller IP, per API: 20,000/min and 600,000/hour → 45009 and the same blocks. */
+  apiPerMinutePerIp: number;
+  apiPerHourPerIp: number;
+  /** How long an API stays blocked after its per-minute (60 s) and per-hour (3600 s) limit was exceeded (§5). */
+  minuteBlockSeconds: number;
+  hourBlockSeconds: number;
+  /**
+   * The corp's seat limit (人数上限): app messages are limited to seatLimit × 200 person-times per app and natural
+   * day (Beijing); beyond, message/send answers 45009 (assumed, §12.6) until the day ends. 0: not enforced.
+   */
+  seatLimit: number;
   /** Per app → same member: 30/min, 1000/hour; the excess is dropped silently (errcode 0). */
   memberPerMinute: number;
   memberPerHour: number;
@@ -77,6 +88,22 @@ export interface Limits {
   /** jsapi tickets: 400/hour per corp, 100/hour per app → 45009 (§10). */
   jsapiTicketPerHourPerCorp: number;
   agentTicketPerHourPerApp: number;
+  /** appchat/send person-times per corp: 20,000/min and 300,000/hour → 45009 (§5). */
+  appchatSendPerMinute: number;
+  appchatSendPerHour: number;
+  /** appchat, per member: 200 messages/min and 10,000/day; the excess is dropped silently. */
+  appchatMemberPerMinute: number;
+  appchatMemberPerDay: number;
+  /** appchat/create: 1000 a day per corp; appchat/update: 1000 an hour per corp → 45009. */
+  appchatCreatePerDay: number;
+  appchatUpdatePerHour: number;
+  /**
+   * Calls of one API in flight at once beyond which WeCom answers 45033 (unpublished; 0, the default: not
+   * enforced).
+   */
+  concurrentPerApi: number;
+  /** Multiplies every window and block (0.01: "a minute" is 0.6 s), so tests see the limits without waiting. */
+  quotaTimeScale: number;
 }
 
 export interface EmulatorOptions {
@@ -127,12 +154,38 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
 export const DEFAULT_LIMITS: Limits = {
   apiPerMinute: 10_000,
   apiPerHour: 150_000,
+  apiPerMinutePerIp: 20_000,
+  apiPerHourPerIp: 600_000,
+  minuteBlockSeconds: 60,
+  hourBlockSeconds: 3600,
+  seatLimit: 200,
   memberPerMinute: 30,
   memberPerHour: 1000,
   webhookPerMinute: 20,
   jsapiTicketPerHourPerCorp: 400,
   agentTicketPerHourPerApp: 100,
+  appchatSendPerMinute: 20_000,
+  appchatSendPerHour: 300_000,
+  appchatMemberPerMinute: 200,
+  appchatMemberPerDay: 10_000,
+  appchatCreatePerDay: 1000,
+  appchatUpdatePerHour: 1000,
+  concurrentPerApi: 0,
+  quotaTimeScale: 1,
 };
+
+/** Person-times per seat and day of the app-message quota (§5). */
+export const PERSON_TIMES_PER_SEAT = 200;
+
+/** Checks the limits: whole numbers ≥ 0 (a scale > 0); a TypeError names the one to fix. */
+function checkLimits(limits: Limits): Limits {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(name in DEFAULT_LIMITS)) throw new TypeError(`limits.${name} is not a limit; the limits are ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+    const ok = name === 'quotaTimeScale' ? typeof value === 'number' && value > 0 : Number.isInteger(value) && value >= 0;
+    if (!ok) throw new TypeError(`limits.${name} must be ${name === 'quotaTimeScale' ? 'a number > 0' : 'a whole number ≥ 0'} (got ${JSON.stringify(value)})`);
+  }
+  return limits;
+}
 
 /**
  * The demo company's fixed, documented credentials. They are development values of an emulator that runs on
@@ -213,7 +266,7 @@ export function resolveConfig(options: EmulatorOptions): ResolvedConfig {
     robots: options.robots ?? [{ key: DEMO.robotKey, name: 'Demo robot' }],
     contactWritesNeedSyncSecret: options.contactWritesNeedSyncSecret ?? true,
     behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: checkLimits({ ...DEFAULT_LIMITS, ...options.limits }),
     callLogSize: options.callLogSize ?? 10_000,
   };
 }

@@ -48,6 +48,8 @@ export const appchatRoutes: ApiRoute[] = [
       const app = chatApp(ctx);
       const body = ctx.body as Record<string, unknown>;
       const userlist = members(ctx, body.userlist);
+      // 1,000 chats a day per corp (§5).
+      if (ctx.state.quotas.chatCreate.tryTake('corp') !== -1) throw new ApiError(45009);
       // 2–2000 members (86006).
       if (userlist.length < 2 || userlist.length > 2000) throw new ApiError(86006);
       if (body.name !== undefined && typeof body.name !== 'string') throw new ApiError(86004);
@@ -93,6 +95,8 @@ export const appchatRoutes: ApiRoute[] = [
       const app = chatApp(ctx);
       const body = ctx.body as Record<string, unknown>;
       const chat = ownChat(ctx, app.agentId, body.chatid);
+      // 1,000 updates an hour per corp (§5).
+      if (ctx.state.quotas.chatUpdate.tryTake('corp') !== -1) throw new ApiError(45009);
       const add = body.add_user_list === undefined ? [] : members(ctx, body.add_user_list);
       const remove = new Set((body.del_user_list === undefined ? [] : members(ctx, body.del_user_list)).map((u) => u.toLowerCase()));
       const next = [...chat.userlist, ...add.filter((u) => !chat.userlist.some((m) => m.toLowerCase() === u.toLowerCase()))].filter(
@@ -124,19 +128,28 @@ export const appchatRoutes: ApiRoute[] = [
       const msgtype = body.msgtype;
       if (typeof msgtype !== 'string' || !(CHAT_MSGTYPES as readonly string[]).includes(msgtype)) throw new ApiError(40008);
       const { content } = validateContent(msgtype, body[msgtype], { media: ctx.state.media, behaviour: ctx.state.config.behaviour, safe: body.safe });
+      // §5: 20,000 person-times a minute and 300,000 an hour per corp (a group of 100 counts 100), then blocked.
+      if (ctx.state.quotas.chatSend.tryTake('corp', chat.userlist.length) !== -1) throw new ApiError(45009);
       const now = ctx.state.clock.now();
       const msgid = Inbox.newMsgid();
-      const sent: SentMessage = { msgid, agentId: null, msgtype, content, sentAt: now, recipients: [...chat.userlist], chatid: chat.chatid, recalled: false };
-      const items: InboxMessage[] = chat.userlist.map((userid) => ({
-        msgid,
-        userid,
-        agentId: null,
-        msgtype,
-        content: structuredClone(content),
-        sentAt: now,
-        status: 'delivered',
-        chatid: chat.chatid,
-      }));
+      const sent: SentMessage = { msgid, agentId: null, msgtype, content, sentAt: now, recipients: [], chatid: chat.chatid, recalled: false };
+      const items: InboxMessage[] = chat.userlist.map((userid) => {
+        // Per member: 200 a minute and 10,000 a day; beyond, dropped silently like the app messages (§5).
+        const full = ctx.state.quotas.chatMember.tryTake(userid.toLowerCase());
+        const dropReason = full === 0 ? ('chat_member_minute_limit' as const) : full === 1 ? ('chat_member_day_limit' as const) : undefined;
+        if (!dropReason) sent.recipients.push(userid);
+        return {
+          msgid,
+          userid,
+          agentId: null,
+          msgtype,
+          content: structuredClone(content),
+          sentAt: now,
+          status: dropReason ? 'dropped' : 'delivered',
+          ...(dropReason && { dropReason }),
+          chatid: chat.chatid,
+        };
+      });
       ctx.state.inbox.record(sent, items);
       ctx.state.emit({ type: 'message.sent', sent, items });
       return {};

@@ -1,7 +1,8 @@
 /**
  * Application messages (wecom-protocol.md §3): message/send, message/recall, message/update_template_card.
  * message/send checks in the order of §3.4; per-member limits and the duplicate check drop silently with
- * errcode 0 (§3.1, §5) and record the drop in the inbox.
+ * errcode 0 (§3.1, §5) and record the drop in the inbox; the app's daily quota (seat limit × 200 person-times)
+ * answers 45009.
  */
 import type { AppConfig } from '../config.ts';
 import { ApiError } from '../errors.ts';
@@ -91,6 +92,10 @@ function send(ctx: ApiContext) {
     const previous = state.duplicates.get(duplicateKey);
     if (previous && previous.at + interval * 1000 > now) duplicateOf = previous.msgid;
   }
+
+  // §5: the app's messages per natural day, seat limit × 200 person-times (a send to 1,000 members counts 1,000).
+  // Beyond it, 45009 [U: §12.6] until the day ends; a repeat dropped by the duplicate check reaches nobody.
+  if (!duplicateOf && state.quotas.daily.tryTake(String(app.agentId), resolved.users.length) !== -1) throw new ApiError(45009);
 
   // A dropped duplicate answers with the first message's msgid [U]: that is what a retry should learn.
   const msgid = duplicateOf ?? Inbox.newMsgid();

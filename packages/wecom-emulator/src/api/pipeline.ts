@@ -2,7 +2,8 @@
  * One request pipeline for every WeCom API route, in the order WeCom checks things (wecom-protocol.md §11):
  *
  *   injected fault / latency → access_token present (41001) → token valid (40014 / 42001) → caller IP trusted
- *   (60020) → per-API frequency (45009) → method and JSON (40058) → the route's own checks → success.
+ *   (60020) → per-API frequency, per corp and per caller IP, with their blocks (45009) → calls in flight (45033,
+ *   when enabled) → method and JSON (40058) → the route's own checks → success.
  *
  * Errors are HTTP 200 with `{errcode, errmsg}` in the current errmsg format (§1.7) plus the route's zero-valued
  * business fields (§1.8). Every call is recorded in the call log with credentials masked.
@@ -115,6 +116,24 @@ async function handle(state: EmulatorState, route: ApiRoute, request: FastifyReq
   const log = (body: unknown, errcode: number | null, httpStatus: number) =>
     state.calls.add({ at: state.clock.now(), method: request.method, path: route.path, query, body, errcode, httpStatus });
 
+  state.inflight.set(route.path, (state.inflight.get(route.path) ?? 0) + 1);
+  try {
+    await answer(state, route, request, reply, query, ip, raw, log);
+  } finally {
+    state.inflight.set(route.path, state.inflight.get(route.path)! - 1);
+  }
+}
+
+async function answer(
+  state: EmulatorState,
+  route: ApiRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Record<string, string>,
+  ip: string,
+  raw: Buffer | undefined,
+  log: (body: unknown, errcode: number | null, httpStatus: number) => void,
+): Promise<void> {
   const fault = state.faults.take(route.path);
   const latency = state.latencyMs + (fault?.latencyMs ?? 0);
   if (latency > 0) await sleep(latency);
@@ -177,7 +196,15 @@ async function authenticate(state: EmulatorState, route: ApiRoute, request: Fast
     // §7.5, §11: a valid token from an IP outside 企业可信IP → 60020 (a fake one already got 40014).
     if (app?.trustedIps && !app.trustedIps.includes(ip)) throw new ApiError(60020);
   }
-  if (!route.noApiQuota && state.quotas.api.tryTake(route.path) !== -1) throw new ApiError(45009);
+  if (!route.noApiQuota) {
+    // §5: per corp per API, then per caller IP per API. Once exceeded, the API stays blocked (60 s after the minute's
+    // limit, 60 min after the hour's) and every call meanwhile is refused too, without counting.
+    if (state.quotas.api.tryTake(route.path) !== -1) throw new ApiError(45009);
+    if (state.quotas.ip.tryTake(`${ip} ${route.path}`) !== -1) throw new ApiError(45009);
+  }
+  // Unpublished concurrency limit (off unless limits.concurrentPerApi is set): too many calls of one API at once.
+  const concurrent = state.config.limits.concurrentPerApi;
+  if (concurrent > 0 && (state.inflight.get(route.path) ?? 0) > concurrent) throw new ApiError(45033);
 
   let body: unknown;
   if (route.method === 'POST' && route.body !== 'multipart') {

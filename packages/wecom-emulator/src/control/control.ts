@@ -22,6 +22,12 @@ export interface EmulatorControl {
   calls(filter?: { path?: string; since?: number }): CallRecord[];
   /** Inbox items (delivered, dropped and recalled), oldest first. */
   messages(filter?: { userid?: string }): InboxMessage[];
+  /**
+   * Counters since the start or the last reset, however many calls the log keeps: calls answered, answers per
+   * errcode (`errcodes['45009']`: the frequency refusals a sender met), each app's messages today against its
+   * daily quota, and the APIs blocked right now.
+   */
+  stats(): EmulatorStats;
   /** What group robots posted (not part of the shared contract; documented in the README). */
   robotMessages(filter?: { key?: string }): RobotMessage[];
   injectFault(fault: FaultSpec): void;
@@ -47,8 +53,39 @@ export interface EmulatorControl {
   oauthCode(userid: string, options?: { agentId?: number | null; scope?: OAuthScope }): string;
 }
 
+export interface EmulatorStats {
+  calls: number;
+  errcodes: Record<string, number>;
+  /** Per app: person-times today, the day's quota (seat limit × 200; null: not enforced), when the day ends. */
+  dailyMessages: { agentId: number; used: number; limit: number | null; resetsAt: number }[];
+  /** APIs refused for a block right now (per corp), with its end on the emulator's clock. */
+  blocked: { path: string; until: number }[];
+}
+
 export function createControl(state: EmulatorState): EmulatorControl {
   return {
+    stats() {
+      const { calls, errcodes } = state.calls.counts();
+      const { seatLimit, quotaTimeScale } = state.config.limits;
+      const dayMs = 86_400_000 * quotaTimeScale;
+      const beijing = 8 * 3_600_000;
+      const resetsAt = (Math.floor((state.clock.now() + beijing) / dayMs) + 1) * dayMs - beijing;
+      const paths = [...new Set(state.calls.list().map((c) => c.path))];
+      return {
+        calls,
+        errcodes,
+        dailyMessages: state.config.apps.map((app) => ({
+          agentId: app.agentId,
+          used: state.quotas.daily.used(String(app.agentId))[0]!,
+          limit: seatLimit === 0 ? null : seatLimit * 200,
+          resetsAt,
+        })),
+        blocked: paths.flatMap((path) => {
+          const until = state.quotas.api.blockedUntil(path);
+          return until === undefined ? [] : [{ path, until }];
+        }),
+      };
+    },
     reset: () => state.reset(),
     loadDirectory(directory) {
       try {

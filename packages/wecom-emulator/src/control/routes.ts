@@ -42,6 +42,7 @@ export async function controlRoutes(app: FastifyInstance, { control }: ControlRo
     const { userid } = object(request.query);
     return run(reply, () => control.messages(userid ? { userid: String(userid) } : {}));
   });
+  app.get('/_emulator/stats', (_request, reply) => run(reply, () => control.stats()));
   app.get('/_emulator/robot-messages', (request, reply) => {
     const { key } = object(request.query);
     return run(reply, () => control.robotMessages(key ? { key: String(key) } : {}));

@@ -27,6 +27,8 @@ export class CallLog {
   readonly #max: number;
   readonly #records: CallRecord[] = [];
   #seq = 0;
+  /** Every answered errcode since the start or the last reset, counted however many records are kept. */
+  readonly #errcodes = new Map<number, number>();
 
   constructor(max: number) {
     this.#max = max;
@@ -34,6 +36,7 @@ export class CallLog {
 
   add(record: Omit<CallRecord, 'seq'>): CallRecord {
     const full = { seq: ++this.#seq, ...record, query: maskQuery(record.query) };
+    if (record.errcode !== null) this.#errcodes.set(record.errcode, (this.#errcodes.get(record.errcode) ?? 0) + 1);
     this.#records.push(full);
     if (this.#records.length > this.#max) this.#records.splice(0, this.#records.length - this.#max);
     return full;
@@ -44,8 +47,14 @@ export class CallLog {
     return this.#records.filter((r) => (filter.path === undefined || r.path === filter.path) && (filter.since === undefined || r.seq > filter.since));
   }
 
+  /** How many calls were answered, and how many with each errcode (45009 refusals for a benchmark, say). */
+  counts(): { calls: number; errcodes: Record<string, number> } {
+    return { calls: this.#seq, errcodes: Object.fromEntries([...this.#errcodes].sort((a, b) => a[0] - b[0])) };
+  }
+
   clear(): void {
     this.#records.length = 0;
     this.#seq = 0;
+    this.#errcodes.clear();
   }
 }

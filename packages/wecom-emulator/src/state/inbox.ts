@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 
 export type InboxStatus = 'delivered' | 'dropped' | 'recalled';
 /** Why an item was dropped silently while the API answered errcode 0 (§3.1, §5). */
-export type DropReason = 'duplicate' | 'member_minute_limit' | 'member_hour_limit';
+export type DropReason = 'duplicate' | 'member_minute_limit' | 'member_hour_limit' | 'chat_member_minute_limit' | 'chat_member_day_limit';
 
 /** The current state of a template card in one member's inbox. */
 export interface CardState {

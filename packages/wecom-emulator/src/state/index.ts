@@ -16,7 +16,7 @@
  * Events (`on`) tell plugins when something happened that WeCom would turn into a callback or a phone
  * notification; the callback deliverer is a function H5 registers with `setCallbackDeliverer`.
  */
-import type { AppConfig, ResolvedConfig } from '../config.ts';
+import { PERSON_TIMES_PER_SEAT, type AppConfig, type ResolvedConfig } from '../config.ts';
 import { CallLog } from './calls.ts';
 import type { AppChat, RobotMessage } from './chats.ts';
 import { EmulatorClock } from './clock.ts';
@@ -75,16 +75,27 @@ export class EmulatorState {
   /** Robot messages by webhook key. */
   readonly robotMessages = new Map<string, RobotMessage[]>();
   readonly quotas: {
-    /** Per corp, per API path (§5). */
+    /** Per corp, per API path (§5); blocks 60 s / 60 min once exceeded. */
     api: Quota;
+    /** Per caller IP and API path, key `${ip} ${path}` (§5); the same blocks. */
+    ip: Quota;
     /** Per app → member, key `${agentId}:${userid}` (§5). */
     member: Quota;
+    /** Per app, message/send person-times per natural day, key `${agentId}` (§5); blocks until the day ends. */
+    daily: Quota;
     /** Per robot key (§9.2). */
     webhook: Quota;
     /** Key `corp` or `app:${agentId}` (§10). */
     jsapiCorp: Quota;
     jsapiApp: Quota;
+    /** appchat (§5): send person-times per corp, per member (dropped silently), create per day, update per hour. */
+    chatSend: Quota;
+    chatMember: Quota;
+    chatCreate: Quota;
+    chatUpdate: Quota;
   };
+  /** Calls in flight per API path, for 45033 (limits.concurrentPerApi). */
+  readonly inflight = new Map<string, number>();
   /** Latency added to every API call (setLatency), real milliseconds. */
   latencyMs = 0;
   /** Duplicate check (§3.1): canonical request JSON per app → msgid and when it was first sent. */
@@ -107,18 +118,56 @@ export class EmulatorState {
     this.media = new MediaStore(this.clock);
     this.calls = new CallLog(config.callLogSize);
     const { limits } = config;
+    const scale = () => limits.quotaTimeScale;
+    const minuteBlock = () => limits.minuteBlockSeconds;
+    const hourBlock = () => limits.hourBlockSeconds;
     this.quotas = {
-      api: new Quota(this.clock, [
-        { seconds: 60, limit: () => limits.apiPerMinute },
-        { seconds: 3600, limit: () => limits.apiPerHour },
-      ]),
-      member: new Quota(this.clock, [
-        { seconds: 60, limit: () => limits.memberPerMinute },
-        { seconds: 3600, limit: () => limits.memberPerHour },
-      ]),
-      webhook: new Quota(this.clock, [{ seconds: 60, limit: () => limits.webhookPerMinute }]),
-      jsapiCorp: new Quota(this.clock, [{ seconds: 3600, limit: () => limits.jsapiTicketPerHourPerCorp }]),
-      jsapiApp: new Quota(this.clock, [{ seconds: 3600, limit: () => limits.agentTicketPerHourPerApp }]),
+      api: new Quota(
+        this.clock,
+        [
+          { seconds: 60, limit: () => limits.apiPerMinute, blockSeconds: minuteBlock },
+          { seconds: 3600, limit: () => limits.apiPerHour, blockSeconds: hourBlock },
+        ],
+        scale,
+      ),
+      ip: new Quota(
+        this.clock,
+        [
+          { seconds: 60, limit: () => limits.apiPerMinutePerIp, blockSeconds: minuteBlock },
+          { seconds: 3600, limit: () => limits.apiPerHourPerIp, blockSeconds: hourBlock },
+        ],
+        scale,
+      ),
+      member: new Quota(
+        this.clock,
+        [
+          { seconds: 60, limit: () => limits.memberPerMinute },
+          { seconds: 3600, limit: () => limits.memberPerHour },
+        ],
+        scale,
+      ),
+      daily: new Quota(this.clock, [{ seconds: 'day', limit: () => (limits.seatLimit === 0 ? Number.POSITIVE_INFINITY : limits.seatLimit * PERSON_TIMES_PER_SEAT) }], scale),
+      webhook: new Quota(this.clock, [{ seconds: 60, limit: () => limits.webhookPerMinute }], scale),
+      jsapiCorp: new Quota(this.clock, [{ seconds: 3600, limit: () => limits.jsapiTicketPerHourPerCorp }], scale),
+      jsapiApp: new Quota(this.clock, [{ seconds: 3600, limit: () => limits.agentTicketPerHourPerApp }], scale),
+      chatSend: new Quota(
+        this.clock,
+        [
+          { seconds: 60, limit: () => limits.appchatSendPerMinute, blockSeconds: minuteBlock },
+          { seconds: 3600, limit: () => limits.appchatSendPerHour, blockSeconds: hourBlock },
+        ],
+        scale,
+      ),
+      chatMember: new Quota(
+        this.clock,
+        [
+          { seconds: 60, limit: () => limits.appchatMemberPerMinute },
+          { seconds: 'day', limit: () => limits.appchatMemberPerDay },
+        ],
+        scale,
+      ),
+      chatCreate: new Quota(this.clock, [{ seconds: 'day', limit: () => limits.appchatCreatePerDay }], scale),
+      chatUpdate: new Quota(this.clock, [{ seconds: 3600, limit: () => limits.appchatUpdatePerHour }], scale),
     };
   }
 
@@ -212,6 +261,7 @@ export class EmulatorState {
     this.robotMessages.clear();
     this.duplicates.clear();
     for (const quota of Object.values(this.quotas)) quota.clear();
+    this.inflight.clear();
     this.latencyMs = 0;
     this.emit({ type: 'reset' });
   }
