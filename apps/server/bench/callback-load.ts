@@ -1,7 +1,8 @@
 /**
  * `npm run bench:callbacks -w @pairview/server` (part of `npm run bench -w @pairview/server`): requests per second
- * and latency of POST /wecom/callback end to end — verify the signature, decrypt, parse, dedupe (PostgresDedupeStore),
- * store the callback with its handler job (callback-log.ts), answer the empty 200 — under autocannon.
+ * and latency of POST /wecom/callback end to end — verify the signature, decrypt, parse, dedupe and store the
+ * callback with its handler job (callback-log.ts, batched by inbound/log-batch.ts), answer the empty 200 — under
+ * autocannon.
  *
  * The server is Pairview's own app (buildApp with the real callback plugin, production logging at LOG_LEVEL=info,
  * the pool size main.ts uses) in a process of its own on 127.0.0.1, on a fresh migrated database of the real
@@ -21,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 
 const MAX_SECONDS = 60;
 const WARMUP_REQUESTS = 4_000;
@@ -173,6 +174,7 @@ function percentileOf(result: autocannon.Result, p: 50 | 99): number {
 }
 
 async function fire(url: string, callbacks: readonly Prepared[], connections: number): Promise<autocannon.Result> {
+  const { default: autocannon } = await import('autocannon'); // here, so the server process never loads it
   let next = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(

@@ -9,7 +9,10 @@ import type { Db } from '../db/pool.ts';
 
 export const HANDLE_CALLBACK_TASK = 'handle_wecom_callback';
 
-/** event_type of a row the receiver's dedupe store claimed (wecom/inbound/dedupe-store.ts) and nobody logged yet. */
+/**
+ * event_type of a row claimed by the dedupe store of Pairview before issue 10 (a claim, then the log in a second
+ * transaction) and never logged: the process stopped in between. Logging the callback on WeCom's retry fills it in.
+ */
 export const CLAIMED_EVENT_TYPE = 'claimed';
 
 export interface InboundCallback {
@@ -20,32 +23,67 @@ export interface InboundCallback {
   raw: unknown;
 }
 
+export interface LoggedCallback {
+  id: string;
+  /** True when the dedupe key was already logged: no new job was added. */
+  duplicate: boolean;
+}
+
 /** Returns the callback's id, and whether it had already been received (then no new job is added). */
-export async function logInboundCallback(db: Db, callback: InboundCallback, clock: Clock): Promise<{ id: string; duplicate: boolean }> {
-  return db.transaction().execute(async (tx) => {
-    const inserted = await tx
-      .insertInto('inbound_callbacks')
-      .values({ dedupe_key: callback.dedupeKey, event_type: callback.eventType, raw: JSON.stringify(callback.raw), received_at: clock.now() })
-      // A row only claimed by the dedupe store is this callback's, not yet logged: fill it in.
-      .onConflict((oc) =>
-        oc
-          .column('dedupe_key')
-          .doUpdateSet((eb) => ({ event_type: eb.ref('excluded.event_type'), raw: eb.ref('excluded.raw') }))
-          .where('inbound_callbacks.event_type', '=', CLAIMED_EVENT_TYPE),
-      )
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) {
-      const existing = await tx.selectFrom('inbound_callbacks').select('id').where('dedupe_key', '=', callback.dedupeKey).executeTakeFirstOrThrow();
-      return { id: existing.id, duplicate: true };
-    }
-    await sql`select graphile_worker.add_job(
-      identifier => ${HANDLE_CALLBACK_TASK},
-      payload => ${JSON.stringify({ callbackId: inserted.id })}::json,
-      max_attempts => 5,
-      job_key => ${`callback:${inserted.id}`}
-    )`.execute(tx);
-    return { id: inserted.id, duplicate: false };
+export async function logInboundCallback(db: Db, callback: InboundCallback, clock: Clock): Promise<LoggedCallback> {
+  const [logged] = await logInboundCallbacks(db, [callback], clock);
+  return logged!;
+}
+
+/**
+ * Logs callbacks with their handler jobs in ONE statement, so one round trip and one commit serve them all (the
+ * callback route batches the callbacks that arrive together: inbound/log-batch.ts). The statement is atomic: each
+ * callback is logged with its job, or nothing is. A dedupe key that is already logged — WeCom's retry, or the same
+ * key twice in `callbacks` — is a duplicate and adds no job. Results are in the order of `callbacks`.
+ */
+export async function logInboundCallbacks(db: Db, callbacks: readonly InboundCallback[], clock: Clock): Promise<LoggedCallback[]> {
+  if (callbacks.length === 0) return [];
+  const firsts = new Map<string, InboundCallback>();
+  for (const callback of callbacks) if (!firsts.has(callback.dedupeKey)) firsts.set(callback.dedupeKey, callback);
+  const rows = [...firsts.values()].map((c) => ({ dedupe_key: c.dedupeKey, event_type: c.eventType, raw: c.raw }));
+
+  // `logged` inserts (a row only claimed by an older Pairview's dedupe store is this callback's, not yet logged:
+  // it is filled in); `jobs` adds one job per logged row. A data-modifying WITH runs to completion; `jobs` runs
+  // because the final SELECT joins it, and count(*) reads add_jobs to its end.
+  const { rows: inserted } = await sql<{ id: string; dedupe_key: string }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as input(dedupe_key text, event_type text, raw jsonb)
+    ),
+    logged as (
+      insert into inbound_callbacks as log (dedupe_key, event_type, raw, received_at)
+      select dedupe_key, event_type, raw, ${clock.now()} from input
+      on conflict (dedupe_key) do update set event_type = excluded.event_type, raw = excluded.raw
+        where log.event_type = ${CLAIMED_EVENT_TYPE}
+      returning log.id, log.dedupe_key
+    ),
+    jobs as (
+      select count(*) as added from graphile_worker.add_jobs(array(
+        select (${HANDLE_CALLBACK_TASK}, json_build_object('callbackId', id), null, null, 5, 'callback:' || id, null, null)::graphile_worker.job_spec
+        from logged
+      ))
+    )
+    select logged.id, logged.dedupe_key from logged, jobs`.execute(db);
+
+  const ids = new Map(inserted.map((row) => [row.dedupe_key, row.id]));
+  const logged = new Set(ids.keys());
+  const duplicates = [...firsts.keys()].filter((key) => !ids.has(key));
+  if (duplicates.length > 0) {
+    // A later statement: it sees the row of a concurrent first delivery that committed while ours waited for it.
+    const existing = await db.selectFrom('inbound_callbacks').select(['id', 'dedupe_key']).where('dedupe_key', 'in', duplicates).execute();
+    for (const row of existing) ids.set(row.dedupe_key, row.id);
+  }
+  const seen = new Set<string>();
+  return callbacks.map((callback) => {
+    const id = ids.get(callback.dedupeKey);
+    if (id === undefined) throw new Error(`inbound callback ${callback.dedupeKey} was neither logged nor found`);
+    const first = !seen.has(callback.dedupeKey);
+    seen.add(callback.dedupeKey);
+    return { id, duplicate: !(first && logged.has(callback.dedupeKey)) };
   });
 }
 

@@ -182,6 +182,28 @@ describe('dedupe', () => {
     expect(seen.map((e) => (e.type === 'click' ? e.eventKey : ''))).toEqual(['A', 'B']);
   });
 
+  it('with dedupeStore null, claims nothing and hands every delivery to the handlers, with its dedupe key', async () => {
+    const { receiver, seen } = receiverWithLog({ dedupeStore: null });
+    const keys: string[] = [];
+    receiver.onAny((e) => void keys.push(e.dedupeKey));
+    const first = signCallback({ ...creds, event: { ...sampleCallbackEvents.text, toUserName: creds.corpId } });
+    const retry = signCallback({ ...creds, event: { ...sampleCallbackEvents.text, toUserName: creds.corpId } });
+    expect((await receiver.receive({ query: first.search, body: first.body })).duplicate).toBe(false);
+    expect((await receiver.receive({ query: retry.search, body: retry.body })).duplicate).toBe(false);
+    expect(seen).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('with dedupeStore null, a failing handler still answers "not taken in" (nothing to release)', async () => {
+    const { receiver, errors } = receiverWithLog({ dedupeStore: null });
+    receiver.on('text', () => {
+      throw new Error('database is down');
+    });
+    const result = await receiver.receive({ query: vectors.message.query, body: vectors.message.body });
+    expect(result.failed).toBeInstanceOf(CallbackHandlerError);
+    expect(errors.map((e) => e.message).join(' ')).toMatch(/database is down/);
+  });
+
   it('still handles the callback when the dedupe store fails, and reports it', async () => {
     const { receiver, seen, errors } = receiverWithLog({
       dedupeStore: {

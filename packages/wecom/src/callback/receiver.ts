@@ -43,8 +43,14 @@ export interface CallbackReceiverOptions extends CallbackCredentials {
   timestampToleranceSeconds?: number;
   /** Default `Date`. */
   clock?: Clock;
-  /** Default a MemoryDedupeStore (one process); pass a shared store for a cluster. */
-  dedupeStore?: DedupeStore;
+  /**
+   * Default a MemoryDedupeStore (one process); pass a shared store for a cluster. `null`: no claim before dispatch,
+   * for handlers that dedupe durably themselves — their first write is keyed on `ctx.dedupeKey` (a unique index),
+   * so a retry is refused there, and a callback that could not be written is simply written by WeCom's retry. That
+   * saves the store's round trip per callback; `duplicate` is then always false, and the handlers say what a
+   * duplicate was.
+   */
+  dedupeStore?: DedupeStore | null;
   /** How long a callback's dedupe key is held. Default 600 s, well past WeCom's three tries within ~15 s. */
   dedupeTtlSeconds?: number;
   /** How long the HTTP answer may wait for a passive reply. Default 3000 ms; at most 4500 (WeCom waits 5 s). */
@@ -101,7 +107,7 @@ export class CallbackReceiver extends CallbackRouter {
   readonly #maxBodyBytes: number;
   readonly #tolerance: number | undefined;
   readonly #clock: Clock;
-  readonly #store: DedupeStore;
+  readonly #store: DedupeStore | null;
   readonly #ttlMs: number;
   readonly #deadlineMs: number;
   readonly #retryOnHandlerError: boolean;
@@ -115,7 +121,7 @@ export class CallbackReceiver extends CallbackRouter {
     this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     this.#tolerance = options.timestampToleranceSeconds === undefined ? undefined : positive('timestampToleranceSeconds', options.timestampToleranceSeconds);
     this.#clock = options.clock ?? Date;
-    this.#store = options.dedupeStore ?? new MemoryDedupeStore();
+    this.#store = options.dedupeStore === null ? null : (options.dedupeStore ?? new MemoryDedupeStore());
     this.#ttlMs = positive('dedupeTtlSeconds', options.dedupeTtlSeconds ?? 600) * 1000;
     const deadline = options.replyDeadlineMs ?? 3_000;
     if (!Number.isFinite(deadline) || deadline < 0 || deadline > MAX_REPLY_DEADLINE_MS) {
@@ -179,6 +185,7 @@ export class CallbackReceiver extends CallbackRouter {
   }
 
   async #claim(key: string, event: CallbackEvent): Promise<boolean> {
+    if (this.#store === null) return true; // the handlers dedupe (see dedupeStore)
     const now = this.#clock.now();
     try {
       return await this.#store.claim({ key, now, expiresAt: now + this.#ttlMs });
@@ -193,7 +200,7 @@ export class CallbackReceiver extends CallbackRouter {
   /** Gives the claim back so WeCom's retry is handled; a store that cannot release lets the hold expire. */
   async #release(key: string, event: CallbackEvent): Promise<void> {
     try {
-      await this.#store.release?.(key);
+      await this.#store?.release?.(key);
     } catch (error) {
       await this.reportError(new Error(`the dedupe store could not release a failed callback; WeCom's retry waits for the hold to expire: ${(error as Error).message}`, { cause: error }), event);
     }

@@ -106,6 +106,20 @@ describe('WeCom callbacks → Pairview', () => {
       const replies = (await outboxFor('bot_reply', 'chenjie')).slice(before);
       expect(replies.map((r) => (r.payload as { command: string }).command)).toEqual(['today', 'week']);
     });
+
+    it('logs concurrent deliveries once each with one job, retries racing their first delivery included', async () => {
+      const rowsBefore = (await callbackRows()).length;
+      const jobsBefore = (await queuedJobs(db(), HANDLE_CALLBACK_TASK)).length;
+      const msgIds = Array.from({ length: 30 }, (_, i) => String(7100000000000000000n + BigInt(i)));
+      // A retry is encrypted and signed anew, with the same MsgId.
+      const deliveries = [...msgIds, ...msgIds.slice(0, 10)].map((msgId) => signCallback({ ...credentials(), event: textEvent('lina', 'help', msgId) }));
+      const responses = await Promise.all(deliveries.map(post));
+      expect(responses.map((r) => r.statusCode)).toEqual(deliveries.map(() => 200));
+      const rows = (await callbackRows()).slice(rowsBefore);
+      expect(rows.map((r) => (r.raw as { MsgId: string }).MsgId).sort()).toEqual([...msgIds].sort());
+      const jobs = (await queuedJobs(db(), HANDLE_CALLBACK_TASK)).slice(jobsBefore);
+      expect(jobs.map((j) => j.payload.callbackId).sort()).toEqual(rows.map((r) => r.id).sort());
+    });
   });
 
   describe('bot commands and welcome', () => {

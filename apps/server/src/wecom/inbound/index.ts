@@ -4,7 +4,6 @@
  */
 export { createCallbackPlugin, CALLBACK_PATH, type CallbackPlugin, type CallbackPluginOptions } from './plugin.ts';
 export { inboundTasks } from './tasks.ts';
-export { PostgresDedupeStore } from './dedupe-store.ts';
 export { handleCallback, type HandleResult, type InboundDeps } from './handle.ts';
 export { parseCardKey, type CardKey } from './card-keys.ts';
 export { parseBotCommand, type BotCommand } from './commands.ts';

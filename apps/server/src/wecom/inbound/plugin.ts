@@ -1,8 +1,9 @@
 /**
  * GET/POST /wecom/callback: WeCom's callbacks (wecom-protocol.md §6) through the SDK's receiver and fastify adapter.
- * The receiver verifies the signature, decrypts, parses and dedupes (PostgresDedupeStore: one claim per callback
- * for the whole cluster); the one listener here logs the callback with its handler job (callback-log.ts, one
- * transaction) and lets the receiver answer an empty 200. The job (`handle_wecom_callback`, tasks.ts) does the work.
+ * The receiver verifies the signature, decrypts and parses; the one listener here logs the callback with its handler
+ * job (callback-log.ts: one statement, which is also the dedupe for the whole cluster — a key is logged once), in
+ * a batch with the callbacks that arrived with it (log-batch.ts), and lets the receiver answer an empty 200. The
+ * job (`handle_wecom_callback`, tasks.ts) does the work.
  * Access policy: public — WeCom calls it, and the signature is the authentication (a forged request gets 401 and
  * reaches nothing).
  *
@@ -19,10 +20,9 @@ import { textOf, type CallbackEvent } from '@pairview/wecom/callback';
 import type { FastifyInstance } from 'fastify';
 import type { AppPlugin } from '../../context.ts';
 import { publicAccess } from '../../auth/policies.ts';
-import { logInboundCallback } from '../callback-log.ts';
 import { answerText } from './answers.ts';
-import { PostgresDedupeStore } from './dedupe-store.ts';
 import { answerClickByApi, handleCallback, type InboundDeps } from './handle.ts';
+import { CallbackLogBatch } from './log-batch.ts';
 
 export const CALLBACK_PATH = '/wecom/callback';
 
@@ -44,14 +44,16 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
         '(WECOM_CALLBACK_TOKEN and WECOM_ENCODING_AES_KEY, or the emulator\'s callback settings)',
     );
   }
+  const log = new CallbackLogBatch(deps.db, deps.clock);
   const receiver = createCallbackHandler({
     token: callbackToken,
     encodingAESKey,
     corpId,
-    dedupeStore: new PostgresDedupeStore(deps.pool),
+    // The callback log is the dedupe: it never logs a dedupe key twice (a unique index), in the same statement
+    // that adds the callback's job, so a claim before it would only cost a second round trip and commit.
+    dedupeStore: null,
     clock: { now: () => deps.clock.now().getTime() },
-    // No timestamp window: a replayed callback is refused by the dedupe claim, and after that by the log, which
-    // never logs a dedupe key twice.
+    // No timestamp window: a replayed callback is a duplicate in the log.
     ...(options.replyDeadlineMs !== undefined ? { replyDeadlineMs: options.replyDeadlineMs } : {}),
     // Refused requests (bad signature, foreign key) and handler failures; messages carry no secret.
     onError: (error) => deps.log.warn(`WeCom callback: ${error.message}`),
@@ -59,9 +61,9 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
 
   receiver.onAny(async (context) => {
     const { event } = context;
-    // If logging fails (the database is down) this throws before the answer: the receiver answers 500 and releases
-    // the dedupe claim, and WeCom's retry (§6.7) brings the callback again — nothing is lost.
-    const logged = await logInboundCallback(deps.db, { dedupeKey: context.dedupeKey, eventType: eventTypeOf(event), raw: event.raw }, deps.clock);
+    // If logging fails (the database is down) this throws before the answer: the receiver answers 500 and WeCom's
+    // retry (§6.7) brings the callback again — nothing is lost, and nothing was written to dedupe the retry.
+    const logged = await log.log({ dedupeKey: context.dedupeKey, eventType: eventTypeOf(event), raw: event.raw });
     // Logged with its job: returning lets the receiver answer an empty 200 now.
     if (logged.duplicate || event.type !== 'template_card_event') return;
 
@@ -82,6 +84,9 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
     await app.register(wecomCallbackPlugin, {
       receiver,
       path: CALLBACK_PATH,
+      // Every callback is in the callback log already; two info lines per request would only repeat it (at
+      // WeCom's rates, thousands a second). Warnings and errors are still logged.
+      logLevel: 'warn',
       routeConfig: { policy: publicAccess, summary: 'WeCom callbacks: URL verification (GET) and signed, encrypted events (POST)' },
     });
   };
