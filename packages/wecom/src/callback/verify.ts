@@ -72,8 +72,10 @@ export function decryptCallback(
   assertCallbackCredentials(credentials);
   checkParams(params);
   const maxBodyBytes = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
-  const size = typeof params.body === 'string' ? Buffer.byteLength(params.body) : params.body.byteLength;
-  if (size > maxBodyBytes) throw new CallbackRequestError('body_too_large', `the body is ${size} bytes; the limit is ${maxBodyBytes}`);
+  if (maxBodyBytes !== Number.POSITIVE_INFINITY) {
+    const size = typeof params.body === 'string' ? Buffer.byteLength(params.body) : params.body.byteLength;
+    if (size > maxBodyBytes) throw new CallbackRequestError('body_too_large', `the body is ${size} bytes; the limit is ${maxBodyBytes}`);
+  }
   const body = typeof params.body === 'string' ? params.body : Buffer.from(params.body.buffer, params.body.byteOffset, params.body.byteLength).toString('utf8');
 
   let envelope: EncryptedEnvelope;
