@@ -11,10 +11,12 @@
  * message with its own MsgId (signed like WeCom does, @pairview/wecom/testing), so each one does the full work:
  * none is a duplicate. Afterwards the bench checks that every 200 left exactly one logged callback and one job.
  *
- *   node apps/server/bench/callback-load.ts [--json] [--requests N] [--connections C] [--profile DIR]
+ *   node apps/server/bench/callback-load.ts [--json] [--requests N] [--profile DIR]
  *
- * Bounded: only 127.0.0.1, at most --requests requests (default 40,000) and at most MAX_SECONDS per run.
- * --profile writes the server process's CPU profile (node --cpu-prof) to DIR.
+ * Two loads (DEFAULT_SCENARIOS): the capacity (16 connections sending back to back) and the goal's load (2,000
+ * requests a second offered). --requests N scales the first to N requests and the second alike; --json prints one
+ * JSON object a line per scenario. Bounded: only 127.0.0.1, a fixed number of requests per scenario, and at most
+ * MAX_SECONDS per scenario. --profile writes the server process's CPU profile (node --cpu-prof) to DIR.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,22 +37,41 @@ function benchApp() {
 }
 type BenchApp = ReturnType<typeof benchApp>;
 
+/** A load: closed-loop at full speed (`perSecond` undefined), or a fixed offered rate (autocannon's overallRate). */
+export interface LoadScenario {
+  name: string;
+  requests: number;
+  connections: number;
+  perSecond?: number;
+}
+
+export const DEFAULT_SCENARIOS: readonly LoadScenario[] = [
+  // What the route sustains: as many requests as 16 connections can send back to back.
+  { name: 'capacity (16 connections, back to back)', requests: 40_000, connections: 16 },
+  // The goal's load: 2,000 requests a second offered, spread over 64 connections, whatever the latency.
+  { name: 'offered 2,000/s (64 connections)', requests: 30_000, connections: 64, perSecond: 2_000 },
+];
+
 export interface CallbackLoadResult {
   scenario: string;
   requests: number;
   connections: number;
+  offeredPerSecond: number | null;
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Socket errors, timeouts and answers other than 2xx. */
   errors: number;
-  non2xx: number;
-  timeouts: number;
-  logged: number;
-  jobs: number;
-  loadAverage: string;
-  /** CPU per request of the server process, of its PostgreSQL backends and of autocannon (this process). */
+  /** 200s that left no logged callback, or no job. */
+  lost: number;
+  /** Logged callbacks (and jobs) beyond one per 200. */
+  duplicates: number;
+  loadAverage: number;
+  /** CPU per request of the server process, of its PostgreSQL backends, and of autocannon (this process). */
   cpuMicrosecondsPerRequest: { server: number; postgres: number; client: number };
+  /** Callbacks per statement: the batching at this load (the server's CallbackLogBatch.stats). */
+  callbacksPerBatch: number;
 }
 
 // ---- the server process -------------------------------------------------------------------------------------
@@ -75,7 +96,7 @@ async function serve(): Promise<void> {
   process.on('message', async (message) => {
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage();
-      process.send!({ cpuMicroseconds: user + system });
+      process.send!({ cpuMicroseconds: user + system, batches: plugin.logStats?.() ?? null });
       return;
     }
     await app.close();
@@ -88,8 +109,8 @@ async function serve(): Promise<void> {
 
 interface ServerProcess {
   url: string;
-  /** CPU time the server process has used so far (user + system). */
-  cpuMicroseconds(): Promise<number>;
+  /** CPU time the server process has used so far (user + system), and its callback log's batches so far. */
+  usage(): Promise<{ cpuMicroseconds: number; batches: { batches: number; callbacks: number } | null }>;
   stop(): Promise<void>;
 }
 
@@ -118,8 +139,8 @@ async function startServer(databaseUrl: string, app: BenchApp, profileDir: strin
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    cpuMicroseconds() {
-      const answer = new Promise<number>((resolve) => child.once('message', (message) => resolve((message as { cpuMicroseconds: number }).cpuMicroseconds)));
+    usage() {
+      const answer = new Promise<Awaited<ReturnType<ServerProcess['usage']>>>((resolve) => child.once('message', (message) => resolve(message as Awaited<ReturnType<ServerProcess['usage']>>)));
       child.send('cpu');
       return answer;
     },
@@ -173,14 +194,15 @@ function percentileOf(result: autocannon.Result, p: 50 | 99): number {
   return latency[`p${p}`]!;
 }
 
-async function fire(url: string, callbacks: readonly Prepared[], connections: number): Promise<autocannon.Result> {
+async function fire(url: string, callbacks: readonly Prepared[], scenario: Pick<LoadScenario, 'connections' | 'perSecond'>): Promise<autocannon.Result> {
   const { default: autocannon } = await import('autocannon'); // here, so the server process never loads it
   let next = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url,
-        connections,
+        connections: scenario.connections,
+        ...(scenario.perSecond !== undefined ? { overallRate: scenario.perSecond } : {}),
         amount: callbacks.length,
         timeout: 10,
         requests: [
@@ -204,58 +226,79 @@ async function fire(url: string, callbacks: readonly Prepared[], connections: nu
   });
 }
 
-export async function benchCallbackLoad(options: { requests?: number; connections?: number; profileDir?: string } = {}): Promise<CallbackLoadResult> {
-  const requests = options.requests ?? 40_000;
-  const connections = options.connections ?? 32;
+interface Counts {
+  logged: number;
+  jobs: number;
+}
+
+async function countLogged(pool: { query: (sql: string) => Promise<{ rows: Counts[] }> }): Promise<Counts> {
+  const { rows } = await pool.query(
+    `select (select count(*)::int from inbound_callbacks where event_type = 'text') as logged,
+            (select count(*)::int from graphile_worker.jobs where task_identifier = 'handle_wecom_callback') as jobs`,
+  );
+  return rows[0]!;
+}
+
+export async function benchCallbackLoad(options: { scenarios?: readonly LoadScenario[]; profileDir?: string } = {}): Promise<CallbackLoadResult[]> {
+  const scenarios = options.scenarios ?? DEFAULT_SCENARIOS;
   const { createMigratedDatabase } = await import('../test/database.ts');
   const database = await createMigratedDatabase('pv_bench');
   const app = benchApp();
+  const results: CallbackLoadResult[] = [];
   try {
     const server = await startServer(database.url, app, options.profileDir);
     try {
-      const base = 7_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n;
-      const warmup = await prepareCallbacks(app, WARMUP_REQUESTS, base);
-      const measured = await prepareCallbacks(app, requests, base + BigInt(WARMUP_REQUESTS));
-      const warm = await fire(server.url, warmup, connections);
-      const warmOk = warm['2xx'];
-      const load = loadavg()[0]!.toFixed(2);
-      const before = { server: await server.cpuMicroseconds(), postgres: await postgresCpuMicroseconds(database.pool, database.name), client: process.cpuUsage() };
-      const result = await fire(server.url, measured, connections);
-      const client = process.cpuUsage(before.client);
-      const perRequest = (microseconds: number) => Math.round(microseconds / Math.max(1, result.requests.total));
-      const cpu = {
-        server: perRequest((await server.cpuMicroseconds()) - before.server),
-        postgres: perRequest((await postgresCpuMicroseconds(database.pool, database.name)) - before.postgres),
-        client: perRequest(client.user + client.system),
+      let msgId = 7_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n;
+      const callbacksFor = async (count: number) => {
+        const prepared = await prepareCallbacks(app, count, msgId);
+        msgId += BigInt(count);
+        return prepared;
       };
-      const counted = await database.pool.query<{ logged: number; jobs: number }>(
-        `select (select count(*)::int from inbound_callbacks where event_type = 'text') as logged,
-                (select count(*)::int from graphile_worker.jobs where task_identifier = 'handle_wecom_callback') as jobs`,
-      );
-      const { logged, jobs } = counted.rows[0]!;
-      return {
-        scenario: `POST /wecom/callback, ${connections} connections`,
-        requests: result.requests.total,
-        connections,
-        perSecond: Math.round(result['2xx'] / result.duration),
-        p50Ms: percentileOf(result, 50),
-        p99Ms: percentileOf(result, 99),
-        maxMs: result.latency.max,
-        errors: result.errors,
-        non2xx: result.non2xx,
-        timeouts: result.timeouts,
-        // What the measured run added to the log and the queue: one each per 200.
-        logged: logged - warmOk,
-        jobs: jobs - warmOk,
-        loadAverage: `${load} (${cpus().length} cores)`,
-        cpuMicrosecondsPerRequest: cpu,
-      };
+      // JIT, pool connections and the first pages of the tables, before anything is measured.
+      await fire(server.url, await callbacksFor(WARMUP_REQUESTS), { connections: 16 });
+
+      for (const scenario of scenarios) {
+        const callbacks = await callbacksFor(scenario.requests);
+        const before = { counts: await countLogged(database.pool), server: await server.usage(), postgres: await postgresCpuMicroseconds(database.pool, database.name), client: process.cpuUsage() };
+        const loadAverage = Number(loadavg()[0]!.toFixed(2));
+        const result = await fire(server.url, callbacks, scenario);
+        const client = process.cpuUsage(before.client);
+        const after = { counts: await countLogged(database.pool), server: await server.usage(), postgres: await postgresCpuMicroseconds(database.pool, database.name) };
+        const sent = result.requests.total;
+        const perRequest = (microseconds: number) => Math.round(microseconds / Math.max(1, sent));
+        const ok = result['2xx'];
+        const logged = after.counts.logged - before.counts.logged;
+        const jobs = after.counts.jobs - before.counts.jobs;
+        const batches = after.server.batches && before.server.batches ? after.server.batches.batches - before.server.batches.batches : 0;
+        const batched = after.server.batches && before.server.batches ? after.server.batches.callbacks - before.server.batches.callbacks : 0;
+        results.push({
+          scenario: scenario.name,
+          requests: sent,
+          connections: scenario.connections,
+          offeredPerSecond: scenario.perSecond ?? null,
+          perSecond: Math.round(ok / result.duration),
+          p50Ms: percentileOf(result, 50),
+          p99Ms: percentileOf(result, 99),
+          maxMs: result.latency.max,
+          errors: result.errors + result.timeouts + result.non2xx,
+          lost: Math.max(0, ok - logged) + Math.max(0, ok - jobs),
+          duplicates: Math.max(0, logged - ok) + Math.max(0, jobs - ok),
+          loadAverage,
+          cpuMicrosecondsPerRequest: {
+            server: perRequest(after.server.cpuMicroseconds - before.server.cpuMicroseconds),
+            postgres: perRequest(after.postgres - before.postgres),
+            client: perRequest(client.user + client.system),
+          },
+          callbacksPerBatch: batches > 0 ? Number((batched / batches).toFixed(1)) : 0,
+        });
+      }
     } finally {
       await server.stop();
     }
   } finally {
     await database.drop();
   }
+  return results;
 }
 
 if (import.meta.main) {
@@ -264,37 +307,36 @@ if (import.meta.main) {
       serve: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       requests: { type: 'string' },
-      connections: { type: 'string' },
       profile: { type: 'string' },
     },
   });
   if (values.serve) {
     await serve();
   } else {
-    const result = await benchCallbackLoad({
-      ...(values.requests ? { requests: Number(values.requests) } : {}),
-      ...(values.connections ? { connections: Number(values.connections) } : {}),
-      ...(values.profile ? { profileDir: values.profile } : {}),
-    });
-    const lost = result.requests - result.errors - result.non2xx - result.timeouts - result.logged;
+    const factor = values.requests ? Number(values.requests) / DEFAULT_SCENARIOS[0]!.requests : 1;
+    if (!(factor > 0)) throw new Error('--requests must be a positive number');
+    const scenarios = DEFAULT_SCENARIOS.map((scenario) => ({ ...scenario, requests: Math.max(1_000, Math.round(scenario.requests * factor)) }));
+    const results = await benchCallbackLoad({ scenarios, ...(values.profile ? { profileDir: values.profile } : {}) });
     if (values.json) {
-      console.log(JSON.stringify({ ...result, lost }));
+      for (const result of results) console.log(JSON.stringify(result));
     } else {
-      console.log(`Callback endpoint under load (autocannon, 127.0.0.1; load average before: ${result.loadAverage})`);
-      console.table([
-        {
-          scenario: result.scenario,
-          requests: result.requests,
-          'requests/s': result.perSecond,
-          'p50 ms': result.p50Ms,
-          'p99 ms': result.p99Ms,
-          'max ms': result.maxMs,
-          errors: result.errors + result.non2xx + result.timeouts,
-          'logged+jobs': `${result.logged}+${result.jobs}`,
-          'CPU µs/req server+pg+client': `${result.cpuMicrosecondsPerRequest.server}+${result.cpuMicrosecondsPerRequest.postgres}+${result.cpuMicrosecondsPerRequest.client}`,
-        },
-      ]);
+      console.log(`POST /wecom/callback under autocannon (127.0.0.1, ${cpus().length} cores; Node ${process.version})`);
+      console.table(
+        results.map((r) => ({
+          scenario: r.scenario,
+          requests: r.requests,
+          'requests/s': r.perSecond,
+          'p50 ms': r.p50Ms,
+          'p99 ms': r.p99Ms,
+          'max ms': r.maxMs,
+          errors: r.errors,
+          'lost/dup': `${r.lost}/${r.duplicates}`,
+          'per batch': r.callbacksPerBatch,
+          'CPU µs/req server+pg+client': `${r.cpuMicrosecondsPerRequest.server}+${r.cpuMicrosecondsPerRequest.postgres}+${r.cpuMicrosecondsPerRequest.client}`,
+          'load avg': r.loadAverage,
+        })),
+      );
     }
-    if (result.logged !== result.jobs || result.errors + result.non2xx + result.timeouts > 0) process.exitCode = 1;
+    if (results.some((r) => r.errors > 0 || r.lost > 0 || r.duplicates > 0)) process.exitCode = 1;
   }
 }

@@ -34,6 +34,8 @@ export interface CallbackPluginOptions {
 export interface CallbackPlugin extends AppPlugin {
   /** Resolves when every callback being handled in a request has finished: await it before closing the pool. */
   idle(): Promise<void>;
+  /** Statements the callback log has run so far, and the callbacks they logged (log-batch.ts). */
+  logStats(): { batches: number; callbacks: number };
 }
 
 export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginOptions = {}): CallbackPlugin {
@@ -90,7 +92,7 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
       routeConfig: { policy: publicAccess, summary: 'WeCom callbacks: URL verification (GET) and signed, encrypted events (POST)' },
     });
   };
-  return Object.assign(plugin, { idle: () => receiver.idle() });
+  return Object.assign(plugin, { idle: () => receiver.idle(), logStats: () => ({ ...log.stats }) });
 }
 
 /** The log's event_type (callback-log.ts): `text`, `event:enter_agent`, `event:change_contact`, … */
