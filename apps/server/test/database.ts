@@ -65,6 +65,10 @@ async function templateName(): Promise<string> {
 }
 
 let template: Promise<string> | undefined;
+/** A template's comment: when it was built. */
+const TEMPLATE_MARK = 'pairview test template built ';
+/** Another migration set's template is dropped only when it is older than this. */
+const TEMPLATE_KEEP_MS = 6 * 3600_000;
 
 /** Builds (once per server and migration set) the template database; returns its name. */
 function ensureTemplate(): Promise<string> {
@@ -94,12 +98,18 @@ function ensureTemplate(): Promise<string> {
         }
         // Renamed only when complete, so a crash mid-build never leaves a half-migrated template behind.
         await admin.query(`alter database "${building}" rename to "${name}"`);
-        // Older templates (earlier migration sets) are garbage now.
-        const { rows } = await admin.query<{ datname: string }>(
-          `select datname from pg_database where datname like 'pairview\\_tpl\\_%' and datname <> $1`,
+        await admin.query(`comment on database "${name}" is '${TEMPLATE_MARK}${new Date().toISOString()}'`);
+        // Templates of other migration sets are garbage once nobody can still be using them: another checkout
+        // (a CI clone, a branch) may be running its tests on this server with its own set right now.
+        const { rows } = await admin.query<{ datname: string; note: string | null }>(
+          `select datname, shobj_description(oid, 'pg_database') as note from pg_database where datname like 'pairview\\_tpl\\_%' and datname <> $1`,
           [name],
         );
-        for (const row of rows) await admin.query(`drop database if exists "${row.datname}" with (force)`).catch(() => {});
+        for (const row of rows) {
+          const built = row.note?.startsWith(TEMPLATE_MARK) ? Date.parse(row.note.slice(TEMPLATE_MARK.length)) : Number.NaN;
+          if (Number.isNaN(built) || Date.now() - built < TEMPLATE_KEEP_MS) continue;
+          await admin.query(`drop database if exists "${row.datname}" with (force)`).catch(() => {});
+        }
       } finally {
         await admin.query('select pg_advisory_unlock(hashtext($1))', ['pairview:test-template']);
       }
