@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { serializeCallbackXml, type CallbackEventInput } from '@pairview/wecom/callback';
 import { signCallback, signUrlVerification } from '@pairview/wecom/testing';
 import type { Clock } from '../state/clock.ts';
-import { CallbackNotConfiguredError } from '../state/index.ts';
+import { CallbackNotConfiguredError } from '../state/callback-errors.ts';
 import { eventLabel, memberOf } from './events.ts';
 import { PassiveReplyError, readPassiveReply, type PassiveReply } from './passive-reply.ts';
 import { DEFAULT_DELIVERY_TIMING, type CallbackSettings, type DeliveryTiming } from './settings.ts';

@@ -53,13 +53,9 @@ import type { CallbackDelivery } from '../callbacks/deliverer.ts';
 
 export type CallbackDeliverer = (event: CallbackEvent) => Promise<CallbackDelivery>;
 
-/** sendCallback before a deliverer is registered, or with no callback URL configured. */
-export class CallbackNotConfiguredError extends Error {
-  constructor(message = 'callback delivery not configured: the emulator has no callback deliverer registered (src/callbacks/plugin.ts)') {
-    super(message);
-    this.name = 'CallbackNotConfiguredError';
-  }
-}
+// In a module of its own: the deliverer throws it too, and this module imports the deliverer's types.
+export { CallbackNotConfiguredError } from './callback-errors.ts';
+import { CallbackNotConfiguredError } from './callback-errors.ts';
 
 export class EmulatorState {
   readonly config: ResolvedConfig;
