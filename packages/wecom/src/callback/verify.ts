@@ -101,8 +101,9 @@ export function decryptCallback(
  * a space), URLSearchParams, or a framework's parsed object.
  */
 export function readCallbackQuery(query: string | URLSearchParams | Readonly<Record<string, unknown>>): Partial<UrlVerificationParams> {
+  const raw = typeof query === 'string' ? rawQueryParams(query) : undefined;
   const get = (name: string): string | undefined => {
-    if (typeof query === 'string') return rawQueryParam(query, name);
+    if (raw !== undefined) return raw.get(name);
     if (query instanceof URLSearchParams) return query.get(name) ?? undefined;
     const value = query[name];
     return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
@@ -119,15 +120,16 @@ export function readCallbackQuery(query: string | URLSearchParams | Readonly<Rec
   return out;
 }
 
-function rawQueryParam(search: string, name: string): string | undefined {
+/** The parameters of a raw query string, decoded without turning `+` into a space; the first of a repeated name wins. */
+function rawQueryParams(search: string): Map<string, string> {
+  const params = new Map<string, string>();
   const query = search.startsWith('?') ? search.slice(1) : search;
   for (const pair of query.split('&')) {
     const eq = pair.indexOf('=');
-    const key = eq === -1 ? pair : pair.slice(0, eq);
-    if (safeDecode(key) !== name) continue;
-    return eq === -1 ? '' : safeDecode(pair.slice(eq + 1));
+    const key = safeDecode(eq === -1 ? pair : pair.slice(0, eq));
+    if (!params.has(key)) params.set(key, eq === -1 ? '' : safeDecode(pair.slice(eq + 1)));
   }
-  return undefined;
+  return params;
 }
 
 function safeDecode(text: string): string {
