@@ -20,6 +20,11 @@ export interface AppConfig {
   trustedDomains?: string[];
   /** Mini program appids this app is bound to (miniprogram_notice). Unset: any appid is accepted. */
   miniprogramAppIds?: string[];
+  /**
+   * 应用主页: what the app's icon opens in the WeCom client. The console links to it ("Open <app>"), so a member
+   * reaches the app the way WeCom would send them, at the app's real address.
+   */
+  homeUrl?: string;
 }
 
 export interface CallbackConfig {

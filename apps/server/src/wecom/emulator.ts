@@ -56,7 +56,8 @@ export async function startDevelopmentEmulator(config: Config, options: { port: 
   const emulator = await startEmulator({
     port: options.port,
     host: options.host ?? '127.0.0.1',
-    app: { name: DEMO.appName, trustedDomains: [config.publicUrl.host] },
+    // The console's "Open Pairview" goes where the app's icon in WeCom would: Pairview's own address (PORT included).
+    app: { name: DEMO.appName, trustedDomains: [config.publicUrl.host], homeUrl: config.publicUrl.toString() },
     callback: { url: callbackUrl(config.publicUrl), token: callbackToken, encodingAESKey: encodingAesKey },
   });
   return {

@@ -421,3 +421,17 @@ describe('without a callback URL', () => {
     }
   });
 });
+
+describe('the console knows the app\'s address', () => {
+  it('links to the app\'s home page (its real port) and shows redirect_uri examples on its origin', async () => {
+    const own = await startTestEmulator({ corpId: 'wwconsoletest0002', app: { name: 'Pairview', homeUrl: 'http://localhost:3999/' } });
+    try {
+      const page = await (await fetch(new URL('/console/', own.url))).text();
+      expect(page).toContain('<a class="button" href="http://localhost:3999/" target="_blank" rel="noopener">打开 Pairview ↗</a>');
+      expect(page).toContain('placeholder="http://localhost:3999/oauth/callback"');
+      expect(page).not.toContain(':3000');
+    } finally {
+      await own.close();
+    }
+  });
+});

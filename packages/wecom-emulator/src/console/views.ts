@@ -283,12 +283,13 @@ export function renderPage(ctx: ViewContext, selected: string | undefined): stri
     </section>
     <section class="oauth">
       <h2>${t.oauth}</h2>
+      ${app.homeUrl ? html`<p><a class="button" href="${app.homeUrl}" target="_blank" rel="noopener">${t.openApp} ${app.name ?? 'app'} ↗</a></p><p class="hint">${t.openAppHelp}</p>` : ''}
       <p class="hint">${t.oauthHelp}</p>
       <form action="/connect/oauth2/authorize" method="get" target="_blank" class="stack">
         <input type="hidden" name="appid" value="${state.config.corpId}">
         <input type="hidden" name="response_type" value="code">
         <input type="hidden" name="agentid" value="${app.agentId}">
-        <label>${t.redirectUri}<input name="redirect_uri" type="url" required placeholder="http://127.0.0.1:3000/auth/wecom/callback"></label>
+        <label>${t.redirectUri}<input name="redirect_uri" type="url" required placeholder="${redirectExample(app.homeUrl)}"></label>
         <div class="inline"><label>scope<select name="scope"><option>snsapi_base</option><option>snsapi_privateinfo</option></select></label><label>state<input name="state" value="demo"></label></div>
         <button type="submit">${t.inClientAuth} ↗</button>
       </form>
@@ -296,7 +297,7 @@ export function renderPage(ctx: ViewContext, selected: string | undefined): stri
         <input type="hidden" name="login_type" value="CorpApp">
         <input type="hidden" name="appid" value="${state.config.corpId}">
         <input type="hidden" name="agentid" value="${app.agentId}">
-        <label>${t.redirectUri}<input name="redirect_uri" type="url" required placeholder="http://127.0.0.1:3000/auth/wecom/callback"></label>
+        <label>${t.redirectUri}<input name="redirect_uri" type="url" required placeholder="${redirectExample(app.homeUrl)}"></label>
         <input type="hidden" name="state" value="demo">
         <button type="submit">${t.webLogin} ↗</button>
       </form>
@@ -307,4 +308,10 @@ export function renderPage(ctx: ViewContext, selected: string | undefined): stri
 </body>
 </html>`;
   return page.value;
+}
+
+/** A redirect_uri to show as the example: on the app's own origin when the console knows it. */
+function redirectExample(homeUrl: string | undefined): string {
+  const origin = homeUrl && URL.canParse(homeUrl) ? new URL(homeUrl).origin : 'https://app.example.com';
+  return `${origin}/oauth/callback`;
 }
