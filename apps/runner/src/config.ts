@@ -36,6 +36,7 @@ export interface ResolvedOptions {
   boxSize: number;
   tmpSize: number;
   log: (line: string) => void;
+  bwrapPath: string;
 }
 
 export function resolveOptions(options: RunnerOptions = {}): ResolvedOptions {
@@ -55,6 +56,7 @@ export function resolveOptions(options: RunnerOptions = {}): ResolvedOptions {
     boxSize: options.boxSize ?? 64 * MiB,
     tmpSize: options.tmpSize ?? 64 * MiB,
     log: options.log ?? (() => {}),
+    bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
   };
   if (resolved.maxConcurrentJobs < 1) throw new Error('maxConcurrentJobs (RUNNER_MAX_CONCURRENT_JOBS) must be at least 1');
   // A uid is busy for a whole job; the pool needs room for every running job and for checks at start.

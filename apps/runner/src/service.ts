@@ -43,7 +43,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunnerHa
  * Checks this machine without serving: bubblewrap, the cgroup mode, seccomp, and each language (found and run
  * inside the sandbox), with the reason and fix for whatever is missing. Takes about a second.
  */
-export async function probeSandbox(options: Pick<RunnerOptions, 'stateDir' | 'uidBase' | 'uidCount' | 'log'> = {}): Promise<SandboxReport> {
+export async function probeSandbox(options: Pick<RunnerOptions, 'stateDir' | 'uidBase' | 'uidCount' | 'log' | 'bwrapPath'> = {}): Promise<SandboxReport> {
   const o = resolveOptions({ ...options, cacheDir: null });
   const prepared = await prepareSandbox(o);
   await prepared.dispose();

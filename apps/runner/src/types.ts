@@ -165,6 +165,8 @@ export interface RunnerOptions {
   tmpSize?: number;
   /** Logs one line per event; default: silent. */
   log?: (line: string) => void;
+  /** Default /usr/bin/bwrap (Debian's bubblewrap). */
+  bwrapPath?: string;
 }
 
 export interface RunnerHandle {

@@ -247,6 +247,26 @@ describe('probeSandbox', () => {
   }, 60_000);
 });
 
+describe('without bubblewrap', () => {
+  it('says so, with the fix, for the sandbox and for every language; the API lists no runtime', async () => {
+    const report = await probeSandbox({ bwrapPath: '/nonexistent/bwrap' });
+    expect(report.ok).toBe(false);
+    expect(report.bubblewrap).toMatchObject({ available: false, reason: 'bubblewrap not installed', fix: 'apt-get install bubblewrap' });
+    expect(report.problems[0]).toBe('bubblewrap not installed: apt-get install bubblewrap');
+    expect(report.languages.length).toBeGreaterThanOrEqual(8);
+    for (const l of report.languages) expect(l).toMatchObject({ available: false, reason: 'bubblewrap not installed', fix: 'apt-get install bubblewrap' });
+    const none = await startTestRunner({ bwrapPath: '/nonexistent/bwrap' });
+    try {
+      expect(await none.client.runtimes()).toEqual([]);
+      const error = await none.client.execute(hello).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'http', status: 400 }); // no runtime is known at all
+      expect((await none.client.sandbox())?.ok).toBe(false);
+    } finally {
+      await none.close();
+    }
+  });
+});
+
 describe('configuration from the environment', () => {
   it('reads RUNNER_* variables and names a bad one', () => {
     const o = runnerOptionsFromEnv({ RUNNER_PORT: '2100', RUNNER_RUN_TIMEOUT: '5000', RUNNER_CACHE_DIR: 'off', RUNNER_LIMIT_OVERRIDES: '{"kotlin":{"compile_timeout":90000}}' });

@@ -32,6 +32,7 @@ export interface PrepareOptions {
   limits: RunnerLimits;
   limitOverrides?: Record<string, Partial<RunnerLimits>>;
   log: (line: string) => void;
+  bwrapPath: string;
 }
 
 export interface Prepared {
@@ -42,7 +43,6 @@ export interface Prepared {
   dispose(): Promise<void>;
 }
 
-const BWRAP = '/usr/bin/bwrap';
 const CHECK_LIMITS: StageLimits = { wallMs: 60_000, cpuMs: 60_000, memoryBytes: 1024 * 1024 * 1024, processes: 64, openFiles: 256, fileSize: 1 << 20, outputBytes: 65536 };
 
 const exists = (p: string) =>
@@ -103,6 +103,7 @@ export async function prepareSandbox(options: PrepareOptions): Promise<Prepared>
   };
 
   if (process.platform !== 'linux') return nothing(`the sandbox needs Linux (this is ${process.platform})`, 'run the runner on Linux');
+  const BWRAP = options.bwrapPath;
   if (!(await exists(BWRAP))) {
     report.bubblewrap = { available: false, reason: 'bubblewrap not installed', fix: 'apt-get install bubblewrap' };
     return nothing('bubblewrap not installed', 'apt-get install bubblewrap');
