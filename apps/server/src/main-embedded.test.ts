@@ -46,7 +46,7 @@ interface Run {
   child: ChildProcess;
   output: () => string;
   waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
+  exited: Promise<number | string | null>;
 }
 
 /** `detached`: its own process group, as a terminal's foreground job (Ctrl-C reaches every process in it). */
@@ -76,7 +76,8 @@ function startMain(dataDir: string, pgPort: number, options: { detached?: boolea
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The exit code, or the signal that ended the process (a test then says which).
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   return {
     child,
     output: () => output,

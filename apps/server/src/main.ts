@@ -122,7 +122,11 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: the person wants out now.
+      console.error(`pairview: ${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
     stopping = true;
     say.info(`${signal}: shutting down`);
     const force = setTimeout(() => {
@@ -145,8 +149,9 @@ async function main(): Promise<void> {
       clearTimeout(force);
     }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // `on`, not `once`: a signal with no listener left would kill the process on the spot, mid-shutdown.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
