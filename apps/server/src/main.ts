@@ -24,6 +24,23 @@ import { startWeCom, withDevelopmentDefaults } from './wecom/index.ts';
 let say: Say = plainSay;
 
 async function main(): Promise<void> {
+  // Ctrl-C or SIGTERM from the first moment: a signal with no listener kills the process on the spot, leaving the
+  // embedded PostgreSQL behind. Until everything has started, it is remembered and acted on once it has.
+  let shutdown: ((signal: string) => Promise<void>) | undefined;
+  let pendingSignal: string | undefined;
+  const onSignal = (signal: string) => {
+    if (shutdown) return void shutdown(signal);
+    if (pendingSignal) {
+      console.error(`pairview: ${signal} again while starting: exiting without waiting`);
+      process.exit(130);
+    }
+    pendingSignal = signal;
+    say.info(`${signal}: stopping as soon as the start is complete`);
+  };
+  // `on`, not `once`: listeners stay for the whole shutdown.
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   // .env at the repository root, when present; variables already in the environment win.
   const envFile = join(repositoryRoot, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
@@ -121,7 +138,7 @@ async function main(): Promise<void> {
   for (const hint of wecom.hints) say.info(hint);
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (stopping) {
       // A second Ctrl-C: the person wants out now.
       console.error(`pairview: ${signal} again: exiting without waiting`);
@@ -149,9 +166,7 @@ async function main(): Promise<void> {
       clearTimeout(force);
     }
   };
-  // `on`, not `once`: a signal with no listener left would kill the process on the spot, mid-shutdown.
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (pendingSignal) void shutdown(pendingSignal);
 }
 
 main().catch((error: unknown) => {
