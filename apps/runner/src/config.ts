@@ -37,6 +37,7 @@ export interface ResolvedOptions {
   tmpSize: number;
   log: (line: string) => void;
   bwrapPath: string;
+  cxxPrecompiledHeader: boolean;
 }
 
 export function resolveOptions(options: RunnerOptions = {}): ResolvedOptions {
@@ -57,6 +58,7 @@ export function resolveOptions(options: RunnerOptions = {}): ResolvedOptions {
     tmpSize: options.tmpSize ?? 64 * MiB,
     log: options.log ?? (() => {}),
     bwrapPath: options.bwrapPath ?? '/usr/bin/bwrap',
+    cxxPrecompiledHeader: options.cxxPrecompiledHeader ?? true,
   };
   if (resolved.maxConcurrentJobs < 1) throw new Error('maxConcurrentJobs (RUNNER_MAX_CONCURRENT_JOBS) must be at least 1');
   // A uid is busy for a whole job; the pool needs room for every running job and for checks at start.
@@ -128,6 +130,7 @@ export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Runn
     RUNNER_CACHE_MAX_BYTES: int('RUNNER_CACHE_MAX_BYTES'),
     RUNNER_UID_BASE: int('RUNNER_UID_BASE'),
     RUNNER_UID_COUNT: int('RUNNER_UID_COUNT'),
+    RUNNER_CXX_PCH: z.enum(['on', 'off']).optional(),
   });
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(`runner configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -167,5 +170,6 @@ export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Runn
   if (e.RUNNER_CACHE_MAX_BYTES !== undefined) options.cacheMaxBytes = e.RUNNER_CACHE_MAX_BYTES;
   if (e.RUNNER_UID_BASE !== undefined) options.uidBase = e.RUNNER_UID_BASE;
   if (e.RUNNER_UID_COUNT !== undefined) options.uidCount = e.RUNNER_UID_COUNT;
+  if (e.RUNNER_CXX_PCH !== undefined) options.cxxPrecompiledHeader = e.RUNNER_CXX_PCH === 'on';
   return options;
 }

@@ -1,6 +1,7 @@
 // Every language the runner detected, in the real sandbox: hello world, a stdin echo, arguments, a compile error
 // reported as a compile stage, and the compile cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../src/languages/catalog.ts';
 import { readJavaSource } from '../src/languages/java-main.ts';
 import type { Runtime } from '../src/index.ts';
 import { startTestRunner } from './helpers.ts';
@@ -141,6 +142,35 @@ describe('compile stage', () => {
     expect(again.compile?.cached).toBe(true);
     expect(again.run.stdout).toBe('a,b c\n');
   }, 120_000);
+});
+
+describe('C++ precompiled header', () => {
+  it('is built in the background, valid for the compile flags inside the sandbox, and used by C++ compiles', async () => {
+    let state = '';
+    for (let i = 0; i < 480; i++) {
+      state = String(((await t.client.sandbox()) as unknown as { cxxPrecompiledHeader: string }).cxxPrecompiledHeader);
+      if (state !== 'building') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(state).toBe('ready');
+    const program = '#include <bits/stdc++.h>\nusing namespace std;\nint main() { vector<int> v{3, 1, 2}; sort(v.begin(), v.end()); cout << v[0] << v[2] << endl; }\n';
+    const result = await t.execute({ language: 'c++', files: [{ name: 'main.cpp', content: program }] });
+    expect(result.compile).toMatchObject({ code: 0, status: null });
+    expect(result.run.stdout).toBe('13\n');
+    // g++ -H marks a precompiled header it uses with "!" (and one it rejects with "x").
+    const check = await t.execute({
+      language: 'bash',
+      files: [
+        { name: 'main.sh', content: 'g++ -std=gnu++17 -O2 -I/opt/pch -H -fsyntax-only x.cpp 2>&1 | head -1\n' },
+        { name: 'x.cpp', content: program },
+      ],
+    });
+    expect(check.run.stdout).toBe('! /opt/pch/bits/stdc++.h.gch\n');
+    // …with the same flags as the C++ compile, which looks there once the header is ready.
+    const cxx = LANGUAGES.find((l) => l.language === 'c++')!;
+    const argv = cxx.compile!.command({ main: { name: 'main.cpp', content: Buffer.from(''), utf8: true }, sources: [], args: [], memoryBytes: -1, cxxPch: true }).argv;
+    expect(argv).toEqual(expect.arrayContaining(['-std=gnu++17', '-O2', '-I/opt/pch']));
+  }, 150_000);
 });
 
 describe('files and arguments', () => {

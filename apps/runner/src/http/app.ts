@@ -15,6 +15,8 @@ export interface AppDeps {
   env: JobEnv | null;
   scheduler: Scheduler;
   report: SandboxReport;
+  /** What changes after start (the C++ precompiled header's state). */
+  status?: () => Record<string, unknown>;
   /** Aborted when the runner closes: running jobs are killed. */
   shutdown: AbortSignal;
   log: (line: string) => void;
@@ -47,7 +49,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/', async () => ({ message: 'Pairview runner (Piston v2 API)' }));
   app.get('/api/v2/runtimes', async () => deps.registry.list());
-  app.get('/api/v2/sandbox', async () => ({ ...deps.report, queue: deps.scheduler.stats(), compileCache: deps.env?.cache.stats() ?? null }));
+  app.get('/api/v2/sandbox', async () => ({ ...deps.report, ...deps.status?.(), queue: deps.scheduler.stats(), compileCache: deps.env?.cache.stats() ?? null }));
 
   app.post('/api/v2/execute', async (request, reply) => {
     const checked = validateExecute(request.body, deps.registry.find);

@@ -79,7 +79,7 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
   const id = randomBytes(6).toString('hex');
   const { main, files } = prepareFiles(job);
   const sources = [main, ...files.filter((f) => f.utf8 && f !== main)];
-  const ctx = (memoryBytes: number): CommandContext => ({ main, sources, args: job.args, memoryBytes });
+  const ctx = (memoryBytes: number): CommandContext => ({ main, sources, args: job.args, memoryBytes, cxxPch: env.sandbox.pchDir !== null });
   const names = new Set(files.map((f) => f.name));
   if (names.size !== files.length) throw new JobInputError(`the main file's name (${main.name}) clashes with another file of the request`);
   const response: ExecuteResponse = { language: def.language, version: job.runtime.version, run: undefined as unknown as StageResult };

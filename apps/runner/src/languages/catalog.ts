@@ -5,6 +5,7 @@ import path from 'node:path';
 import semver from 'semver';
 import type { RunnerLimits } from '../types.ts';
 import { runHost } from '../sandbox/host.ts';
+import { CXX_FLAGS, PCH_MOUNT } from './cxx-pch.ts';
 import { readJavaSource } from './java-main.ts';
 
 export interface SourceFile {
@@ -22,6 +23,8 @@ export interface CommandContext {
   args: string[];
   /** The stage's memory limit, bytes (-1 = none): heap caps are derived from it. */
   memoryBytes: number;
+  /** A precompiled <bits/stdc++.h> is at /opt/pch (cxx-pch.ts). */
+  cxxPch: boolean;
 }
 
 export interface SandboxCommand {
@@ -134,7 +137,15 @@ export const LANGUAGES: LanguageDef[] = [
     compile: {
       artefact: 'a.out',
       command: (ctx) => ({
-        argv: ['/usr/bin/g++', '-std=gnu++17', '-O2', '-pipe', '-o', 'a.out', ...ctx.sources.filter((f) => /\.(cpp|cc|cxx|c\+\+)$/.test(f.name)).map((f) => f.name)],
+        argv: [
+          '/usr/bin/g++',
+          ...CXX_FLAGS,
+          '-pipe',
+          ...(ctx.cxxPch ? [`-I${PCH_MOUNT}`] : []),
+          '-o',
+          'a.out',
+          ...ctx.sources.filter((f) => /\.(cpp|cc|cxx|c\+\+)$/.test(f.name)).map((f) => f.name),
+        ],
       }),
     },
     run: (ctx) => ({ argv: ['./a.out', ...ctx.args] }),

@@ -14,7 +14,7 @@ export interface HostCommandResult {
 }
 
 /** Runs a host command to its end (killed after timeoutMs). Never rejects: a spawn error is in `error`. */
-export function runHost(file: string, args: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<HostCommandResult> {
+export function runHost(file: string, args: string[], options: { timeoutMs?: number; input?: string; signal?: AbortSignal } = {}): Promise<HostCommandResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -27,6 +27,7 @@ export function runHost(file: string, args: string[], options: { timeoutMs?: num
     };
     const child = spawn(file, args, { env: CLEAN_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
+    options.signal?.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
     child.stdin.on('error', () => {});
     child.stdout.on('error', () => {});
     child.stderr.on('error', () => {});

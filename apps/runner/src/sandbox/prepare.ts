@@ -154,6 +154,7 @@ export async function prepareSandbox(options: PrepareOptions): Promise<Prepared>
     nodeBinary: instance.nodeBinary,
     etcBinds: await etcBinds(),
     tmpSize: options.tmpSize,
+    pchDir: null,
     log,
   };
   const env: JobEnv = { sandbox, instance, uids, cache, boxSize: options.boxSize, log };

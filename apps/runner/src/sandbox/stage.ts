@@ -22,6 +22,8 @@ export interface SandboxConfig {
   /** Read-only binds besides /usr: existing host paths, shown at the same place. */
   etcBinds: string[];
   tmpSize: number;
+  /** Host path of the C++ precompiled header folder, shown at /opt/pch once built (cxx-pch.ts). */
+  pchDir: string | null;
   log: (line: string) => void;
 }
 
@@ -96,6 +98,7 @@ export function bwrapArgs(config: SandboxConfig, spec: StageSpec): string[] {
     '/sbin',
     ...config.etcBinds.flatMap((p) => ['--ro-bind', p, p]),
     ...(config.nodeBinary ? ['--ro-bind', config.nodeBinary, '/opt/node/bin/node'] : []),
+    ...(config.pchDir ? ['--ro-bind', config.pchDir, '/opt/pch'] : []),
     '--proc',
     '/proc',
     '--dev',

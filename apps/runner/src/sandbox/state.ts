@@ -70,6 +70,7 @@ async function removeInstanceDir(dir: string): Promise<void> {
   await rmdir(path.join(dir, 'boxes')).catch(() => {});
   await unlink(path.join(dir, 'seccomp.bpf')).catch(() => {});
   await unlink(path.join(dir, 'node')).catch(() => {});
+  await rmdir(path.join(dir, 'pch')).catch(() => {});
   await rmdir(dir);
 }
 
@@ -87,6 +88,18 @@ export async function sweepInstances(stateDir: string, log: (line: string) => vo
     }
   }
   return swept;
+}
+
+/** Shows a host folder at `<instance>/<name>` (a bind mount), where the unprivileged bwrap can reach it. */
+export async function bindIntoInstance(instance: Instance, name: string, source: string): Promise<string> {
+  const target = path.join(instance.dir, name);
+  await mkdir(target, { mode: 0o755 });
+  const bound = await runHost('mount', ['--bind', source, target]);
+  if (bound.code !== 0) {
+    await rmdir(target).catch(() => {});
+    throw new Error(`cannot bind ${source}: ${bound.stderr.trim() || bound.error}`);
+  }
+  return target;
 }
 
 export async function closeInstance(instance: Instance): Promise<void> {
