@@ -101,11 +101,11 @@ export function decryptCallback(
  * a space), URLSearchParams, or a framework's parsed object.
  */
 export function readCallbackQuery(query: string | URLSearchParams | Readonly<Record<string, unknown>>): Partial<UrlVerificationParams> {
-  const raw = typeof query === 'string' ? rawQueryParams(query) : undefined;
+  const source = typeof query === 'string' ? rawQueryParams(query) : query;
   const get = (name: string): string | undefined => {
-    if (raw !== undefined) return raw.get(name);
-    if (query instanceof URLSearchParams) return query.get(name) ?? undefined;
-    const value = query[name];
+    if (source instanceof Map) return source.get(name);
+    if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
+    const value = source[name];
     return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
   };
   const out: Partial<UrlVerificationParams> = {};
