@@ -56,7 +56,7 @@ const client = createPistonClient(runner.url, { timeoutMs: 120_000 });
 const runtimes = await client.runtimes();
 // The C++ precompiled header is built in the background at start: wait for it, so C++ is measured as it runs.
 for (let i = 0; i < 600; i++) {
-  const state = ((await client.sandbox()) as unknown as { cxxPrecompiledHeader?: string } | null)?.cxxPrecompiledHeader;
+  const state = (await client.sandbox())?.cxxPrecompiledHeader;
   if (state !== 'building') break;
   await new Promise((r) => setTimeout(r, 500));
 }

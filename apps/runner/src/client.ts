@@ -1,6 +1,6 @@
 // A small typed client for Piston's v2 API: this runner, one Piston, or many behind a load balancer.
 // Every call has a timeout; every failure is a PistonError saying what happened and, when known, what to do.
-import type { ExecuteRequest, ExecuteResponse, PistonClient, PistonClientOptions, PistonErrorKind, Runtime, SandboxReport } from './types.ts';
+import type { ExecuteRequest, ExecuteResponse, PistonClient, PistonClientOptions, PistonErrorKind, Runtime, SandboxStatus } from './types.ts';
 
 export class PistonError extends Error {
   readonly kind: PistonErrorKind;
@@ -92,7 +92,7 @@ export function createPistonClient(baseUrl: string, options: PistonClientOptions
       return result;
     },
     async sandbox(o = {}) {
-      return call<SandboxReport>('GET', '/api/v2/sandbox', undefined, o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, o.signal, true);
+      return call<SandboxStatus>('GET', '/api/v2/sandbox', undefined, o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, o.signal, true);
     },
   };
 }

@@ -121,6 +121,14 @@ export interface SandboxReport {
   problems: string[];
 }
 
+/** `GET /api/v2/sandbox` (ours): the report of the start, plus what changes while the runner runs. */
+export interface SandboxStatus extends SandboxReport {
+  queue: { running: number; queued: number; maxConcurrent: number; maxQueued: number };
+  compileCache: { entries: number; bytes: number; hits: number; misses: number } | null;
+  /** The precompiled <bits/stdc++.h>: "off" without a cache folder or C++. */
+  cxxPrecompiledHeader: 'off' | 'building' | 'ready' | 'failed';
+}
+
 /** Limits with Piston's semantics: each is the default and the maximum a request may ask for. */
 export interface RunnerLimits {
   compileTimeoutMs: number;
@@ -193,7 +201,7 @@ export interface PistonClient {
   runtimes(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Runtime[]>;
   execute(request: ExecuteRequest, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ExecuteResponse>;
   /** Ours only (404 from Piston → null). */
-  sandbox(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<SandboxReport | null>;
+  sandbox(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<SandboxStatus | null>;
 }
 
 export type PistonErrorKind = 'timeout' | 'network' | 'http' | 'invalid_response' | 'aborted';

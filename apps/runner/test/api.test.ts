@@ -128,7 +128,7 @@ describe('GET /api/v2/runtimes and /api/v2/sandbox', () => {
     expect(['v1', 'v2', 'none']).toContain(report!.cgroups.mode);
     expect(report!.cgroups.degraded).toBe(report!.cgroups.mode === 'none');
     expect(report!.seccomp.enabled).toBe(process.arch === 'x64');
-    expect((report as unknown as { queue: { maxConcurrent: number } }).queue.maxConcurrent).toBe(1);
+    expect(report!.queue.maxConcurrent).toBe(1);
   });
 });
 
@@ -155,8 +155,8 @@ describe('concurrency', () => {
     controller.abort();
     await expect(gone).rejects.toMatchObject({ kind: 'aborted' });
     await blocker;
-    const report = (await t.client.sandbox()) as unknown as { queue: { queued: number; running: number } };
-    expect(report.queue).toMatchObject({ queued: 0, running: 0 });
+    const report = await t.client.sandbox();
+    expect(report!.queue).toMatchObject({ queued: 0, running: 0 });
   }, 30_000);
 });
 

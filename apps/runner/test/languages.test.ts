@@ -148,7 +148,7 @@ describe('C++ precompiled header', () => {
   it('is built in the background, valid for the compile flags inside the sandbox, and used by C++ compiles', async () => {
     let state = '';
     for (let i = 0; i < 480; i++) {
-      state = String(((await t.client.sandbox()) as unknown as { cxxPrecompiledHeader: string }).cxxPrecompiledHeader);
+      state = (await t.client.sandbox())!.cxxPrecompiledHeader;
       if (state !== 'building') break;
       await new Promise((r) => setTimeout(r, 250));
     }

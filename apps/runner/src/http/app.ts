@@ -7,7 +7,7 @@ import { executeJob, JobInputError } from '../jobs/execute.ts';
 import type { JobEnv } from '../jobs/execute.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import { QueueFullError, SchedulerClosedError } from '../jobs/scheduler.ts';
-import type { SandboxReport } from '../types.ts';
+import type { SandboxReport, SandboxStatus } from '../types.ts';
 import { validateExecute } from './validate.ts';
 
 export interface AppDeps {
@@ -16,7 +16,7 @@ export interface AppDeps {
   scheduler: Scheduler;
   report: SandboxReport;
   /** What changes after start (the C++ precompiled header's state). */
-  status?: () => Record<string, unknown>;
+  status?: () => Pick<SandboxStatus, 'cxxPrecompiledHeader'>;
   /** Aborted when the runner closes: running jobs are killed. */
   shutdown: AbortSignal;
   log: (line: string) => void;
@@ -49,7 +49,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/', async () => ({ message: 'Pairview runner (Piston v2 API)' }));
   app.get('/api/v2/runtimes', async () => deps.registry.list());
-  app.get('/api/v2/sandbox', async () => ({ ...deps.report, ...deps.status?.(), queue: deps.scheduler.stats(), compileCache: deps.env?.cache.stats() ?? null }));
+  app.get(
+    '/api/v2/sandbox',
+    async (): Promise<SandboxStatus> => ({
+      ...deps.report,
+      cxxPrecompiledHeader: 'off',
+      ...deps.status?.(),
+      queue: deps.scheduler.stats(),
+      compileCache: deps.env?.cache.stats() ?? null,
+    }),
+  );
 
   app.post('/api/v2/execute', async (request, reply) => {
     const checked = validateExecute(request.body, deps.registry.find);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, chown } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecuteResponse, StageResult } from '../types.ts';
+import type { ExecuteResponse } from '../types.ts';
 import type { CompileCache } from '../cache/compile-cache.ts';
 import { readArtefact } from '../cache/compile-cache.ts';
 import type { CommandContext, SandboxCommand, SourceFile } from '../languages/catalog.ts';
@@ -82,11 +82,13 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
   const ctx = (memoryBytes: number): CommandContext => ({ main, sources, args: job.args, memoryBytes, cxxPch: env.sandbox.pchDir !== null });
   const names = new Set(files.map((f) => f.name));
   if (names.size !== files.length) throw new JobInputError(`the main file's name (${main.name}) clashes with another file of the request`);
-  const response: ExecuteResponse = { language: def.language, version: job.runtime.version, run: undefined as unknown as StageResult };
+  const response: Draft = { language: def.language, version: job.runtime.version };
 
   const compile = def.compile ? def.compile.command(ctx(job.compile.memoryBytes)) : null;
   const key = compile ? env.cache.key({ language: def.language, version: job.runtime.version, argv: compile.argv, env: compile.env, files }) : '';
+  const lookup = process.hrtime.bigint();
   const cached = compile ? await env.cache.get(key) : null;
+  const lookupMs = Math.round(Number(process.hrtime.bigint() - lookup) / 1e6);
   if (def.compile && cached && names.has(def.compile.artefact)) throw new JobInputError(`a file may not be named ${def.compile.artefact} in ${def.language}`);
 
   const uid = await env.uids.acquire();
@@ -97,11 +99,11 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
     if (!compile || cached) {
       const boxFiles = files.map((f) => ({ name: f.name, content: f.content, mode: 0o644 }));
       if (cached && def.compile) {
-        const started = process.hrtime.bigint();
         boxFiles.push({ name: def.compile.artefact, content: cached.artefact, mode: 0o755 });
-        response.compile = { ...cached.compile, cpu_time: 0, wall_time: Math.round(Number(process.hrtime.bigint() - started) / 1e6), memory: 0, cached: true };
+        // No compile ran: its output is the first compile's, its time the cache's.
+        response.compile = { ...cached.compile, cpu_time: 0, wall_time: lookupMs, memory: 0, cached: true };
       }
-      response.run = await runStage(env.sandbox, {
+      const run = await runStage(env.sandbox, {
         name: `${id}-run`,
         ...runCommand(def.run(ctx(job.run.memoryBytes))),
         box: { size: env.boxSize, files: boxFiles },
@@ -111,7 +113,7 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
         limits: { ...job.run, fileSize: Math.max(job.run.fileSize, ...boxFiles.map((f) => f.content.length)) },
         signal,
       });
-      return response;
+      return { ...response, run };
     }
     return await compileAndRun(env, job, { id, uid, files, key, compile, ctx, response, signal, hold });
   } finally {
@@ -121,10 +123,13 @@ export async function executeJob(env: JobEnv, job: JobRequest, signal?: AbortSig
 
 const runCommand = (c: SandboxCommand) => ({ argv: c.argv, env: c.env });
 
+/** The response while its stages run. */
+type Draft = Omit<ExecuteResponse, 'run'>;
+
 async function compileAndRun(
   env: JobEnv,
   job: JobRequest,
-  o: { id: string; uid: number; files: SourceFile[]; key: string; compile: SandboxCommand; ctx: (memoryBytes: number) => CommandContext; response: ExecuteResponse; signal?: AbortSignal; hold: { uid: boolean } },
+  o: { id: string; uid: number; files: SourceFile[]; key: string; compile: SandboxCommand; ctx: (memoryBytes: number) => CommandContext; response: Draft; signal?: AbortSignal; hold: { uid: boolean } },
 ): Promise<ExecuteResponse> {
   const def = job.runtime.def;
   const { response } = o;
@@ -141,16 +146,14 @@ async function compileAndRun(
       limits: { ...job.compile, fileSize: Math.max(job.compile.fileSize, env.boxSize) },
       signal: o.signal,
     });
-    if (response.compile.code !== 0 || response.compile.status !== null) {
-      response.run = response.compile;
-      return response;
-    }
+    const compiled = response.compile;
+    if (compiled.code !== 0 || compiled.status !== null) return { ...response, compile: compiled, run: compiled };
     if (env.cache.enabled) {
       // The compile's processes are all gone (its cgroup is empty): nothing changes the box meanwhile.
       const artefact = await readArtefact(box.dir, def.compile!.artefact, env.boxSize);
-      if (artefact) await env.cache.put(o.key, { artefact, compile: response.compile });
+      if (artefact) await env.cache.put(o.key, { artefact, compile: compiled });
     }
-    response.run = await runStage(env.sandbox, {
+    const run = await runStage(env.sandbox, {
       name: `${o.id}-run`,
       ...runCommand(def.run(o.ctx(job.run.memoryBytes))),
       box: { hostDir: box.dir },
@@ -159,7 +162,7 @@ async function compileAndRun(
       limits: job.run,
       signal: o.signal,
     });
-    return response;
+    return { ...response, run };
   } finally {
     // The uid goes back to the pool only once the box is gone: a box that would not unmount may still hold
     // something of the candidate's.

@@ -7,6 +7,7 @@
 // /proc/1/environ whatever --clearenv does. Output is read only from the pipes, counted in bytes.
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { StageResult } from '../types.ts';
 import type { Cgroups, StageCgroup } from './cgroups.ts';
@@ -268,7 +269,7 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
   const outDecoder = new StringDecoder('utf8');
   const errDecoder = new StringDecoder('utf8');
 
-  const statusPipe = child.stdio[4] as NodeJS.ReadableStream | null;
+  const statusPipe = child.stdio[4] as Readable | null;
   statusPipe?.on('error', () => {});
   statusPipe?.setEncoding('utf8');
   statusPipe?.on('data', (d: string) => (status = (status + d).slice(0, 8192)));
@@ -310,7 +311,7 @@ async function spawnStage(config: SandboxConfig, spec: StageSpec, cgroup: StageC
       graceTimer = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
-        statusPipe && (statusPipe as unknown as { destroy(): void }).destroy();
+        statusPipe?.destroy();
         resolve();
       }, PIPE_GRACE_MS);
     });
