@@ -4,10 +4,10 @@
  * binaries move to a state folder of their own; the private folder keeps its mode. Root only (CI runs as root).
  */
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../test-support/ports.ts';
 import { reachableByOthers, rootLayout } from './embedded-layout.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 
@@ -19,17 +19,6 @@ async function tempDir(prefix: string, mode: number): Promise<string> {
   await chmod(dir, mode);
   made.push(dir);
   return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 afterAll(async () => {
