@@ -266,6 +266,24 @@ describe('scheduling interviews over HTTP', () => {
     ]);
   });
 
+  it('a panelist who declined cannot write a scorecard (it would unlock the peers\' feedback); accepting again lets them', async () => {
+    const id = (await schedule()).json().interview.id as string;
+    const respond = (response: string) => app.inject({ method: 'POST', url: `/api/interviews/${id}/response`, headers: { cookie: bob.cookie }, payload: { response } });
+    const submit = () =>
+      app.inject({ method: 'POST', url: `/api/interviews/${id}/scorecard`, headers: { cookie: bob.cookie }, payload: { rating: 'yes', skillNotes: [], summary: 'ok' } });
+    expect((await respond('declined')).statusCode).toBe(200);
+    clock.set('2030-01-08T07:10:00.000Z');
+    const refused = await submit();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'declined_no_scorecard' });
+    expect(refused.json().messageZh).toContain('你已拒绝这场面试');
+    const asBob = (await app.inject({ method: 'GET', url: `/api/interviews/${id}`, headers: { cookie: bob.cookie } })).json();
+    expect(asBob.scorecards).toEqual([]);
+    expect(await database.db.selectFrom('scorecards').select('id').where('interview_id', '=', id).execute()).toEqual([]);
+    expect((await respond('accepted')).statusCode).toBe(200);
+    expect((await submit()).statusCode).toBe(201);
+  });
+
   it('records one decision; a second one names who decided', async () => {
     const id = (await schedule()).json().interview.id as string;
     const decide = (who: { cookie: string }, decision: string) =>

@@ -45,12 +45,20 @@ export async function submitScorecard({ db, clock }: Ctx, interviewId: string, i
     }
     const seat = await tx
       .selectFrom('interview_interviewers')
-      .select('person_id')
+      .select(['person_id', 'response'])
       .where('interview_id', '=', interviewId)
       .where('person_id', '=', interviewerId)
       .where('removed_at', 'is', null)
       .executeTakeFirst();
     if (!seat) throw notOnPanel();
+    // A declined seat is not on the interview: its scorecard would also unlock every peer's feedback for them.
+    if (seat.response === 'declined') {
+      throw new ConflictError({
+        code: 'declined_no_scorecard',
+        en: 'You declined this interview, so you cannot write its scorecard: accept it first if you did take part',
+        zh: '你已拒绝这场面试，不能填写面评；如果你实际参加了，请先改为接受。',
+      });
+    }
 
     const card = await tx
       .insertInto('scorecards')
