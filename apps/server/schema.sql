@@ -483,7 +483,8 @@ CREATE TABLE public.sessions (
     person_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
-    user_agent text
+    user_agent text,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 --

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll } from 'vitest';
 import { buildApp, type AppDeps } from '../src/app.ts';
 import { SESSION_COOKIE, createSession } from '../src/auth/sessions.ts';
+import { hashToken } from '../src/auth/tokens.ts';
 import type { Clock } from '../src/clock.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Db } from '../src/db/pool.ts';
@@ -95,8 +96,9 @@ export async function createPerson(
 
 /** A session for `personId`, straight in the database; returns the Cookie header the app accepts. */
 export async function sessionCookie(app: FastifyInstance, db: Db, personId: string, clock?: Clock): Promise<string> {
-  // A long session: tests move their clock by days.
+  // A long session: tests move their clock by days, so it is also "seen" far ahead (not idle: auth/sessions.ts).
   const session = await createSession(db, personId, { clock: clock ?? { now: () => new Date() }, ttlHours: 24 * 365 });
+  await db.updateTable('sessions').set({ last_seen_at: new Date(session.expiresAt) }).where('id_hash', '=', hashToken(session.sessionId)).execute();
   return `${SESSION_COOKIE}=${encodeURIComponent(app.signCookie(session.sessionId))}`;
 }
 

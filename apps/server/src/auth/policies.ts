@@ -11,7 +11,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import { onPanel } from '../interviews/queries.ts';
 import { findRoomByToken } from '../rooms/links.ts';
 import { rolesOf, seesAllInterviews, type CandidatePrincipal, type MemberPrincipal, type Principal, type Role } from './principal.ts';
-import { SESSION_COOKIE, findSessionPerson } from './sessions.ts';
+import { findSessionPerson, sessionCookieName } from './sessions.ts';
 
 export interface AuthContext {
   db: Db;
@@ -33,7 +33,7 @@ function param(request: FastifyRequest, name: string): string | undefined {
 }
 
 async function member(request: FastifyRequest, context: AuthContext): Promise<MemberPrincipal> {
-  return memberFromSessionCookie(request.cookies[SESSION_COOKIE], (raw) => request.unsignCookie(raw), context);
+  return memberFromSessionCookie(request.cookies[sessionCookieName(context.config.publicUrl)], (raw) => request.unsignCookie(raw), context);
 }
 
 /**

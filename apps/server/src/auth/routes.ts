@@ -8,11 +8,14 @@ import type { AppContext } from '../context.ts';
 import { route } from '../http/route.ts';
 import { ROLES } from './principal.ts';
 import { publicAccess, requireMember, signedIn } from './policies.ts';
-import { SESSION_COOKIE, endSession, type NewSession } from './sessions.ts';
+import { endSession, sessionCookieName, type NewSession } from './sessions.ts';
 
-/** httpOnly (scripts cannot read it), SameSite=Lax (sent on top-level navigation from WeCom), Secure on https. */
+/**
+ * httpOnly (scripts cannot read it), SameSite=Lax (sent on top-level navigation from WeCom), Secure and `__Host-`
+ * on https (sessionCookieName).
+ */
 export function setSessionCookie(reply: FastifyReply, session: NewSession, context: AppContext): void {
-  reply.setCookie(SESSION_COOKIE, session.sessionId, {
+  reply.setCookie(sessionCookieName(context.config.publicUrl), session.sessionId, {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
@@ -23,7 +26,7 @@ export function setSessionCookie(reply: FastifyReply, session: NewSession, conte
 }
 
 export function clearSessionCookie(reply: FastifyReply, context: AppContext): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: context.config.publicUrl.protocol === 'https:' });
+  reply.clearCookie(sessionCookieName(context.config.publicUrl), { path: '/', httpOnly: true, sameSite: 'lax', secure: context.config.publicUrl.protocol === 'https:' });
 }
 
 export const meResponse = z.object({
@@ -62,7 +65,7 @@ export function authRoutes(context: AppContext) {
       policy: publicAccess,
       response: z.object({ signedOut: z.literal(true) }),
       async handler({ request, reply }) {
-        const raw = request.cookies[SESSION_COOKIE];
+        const raw = request.cookies[sessionCookieName(context.config.publicUrl)];
         const unsigned = raw ? request.unsignCookie(raw) : undefined;
         if (unsigned?.valid && unsigned.value) await endSession(context.db, unsigned.value);
         clearSessionCookie(reply, context);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, createMigratedDatabase, createPerson, type MigratedTestDatabase } from '../../test/helpers.ts';
 import { consumeOAuthState, createOAuthState, newBrowserNonce, safeRedirect } from './oauth-states.ts';
-import { deleteExpiredSessions, endSession, findSessionPerson, signInAs } from './sessions.ts';
+import { SESSION_IDLE_MS, SESSION_TOUCH_MS, createSession, deleteExpiredSessions, endSession, findSessionPerson, signInAs } from './sessions.ts';
 import { hashToken } from './tokens.ts';
 
 describe('sessions and OAuth states', () => {
@@ -38,6 +38,21 @@ describe('sessions and OAuth states', () => {
     await createPerson(database.db, { wecomUserId: 'lisi' });
     const session = await signInAs(database.db, 'lisi', { clock, ttlHours: 1 });
     await endSession(database.db, session.sessionId);
+    expect(await findSessionPerson(database.db, session.sessionId, clock)).toBeUndefined();
+  });
+
+  it('ends a session unused for SESSION_IDLE_MS, whatever its expiry; use keeps it alive (written at most every SESSION_TOUCH_MS)', async () => {
+    const person = await createPerson(database.db);
+    const session = await createSession(database.db, person.id, { clock, ttlHours: 24 * 14 });
+    const lastSeen = async () => (await database.db.selectFrom('sessions').select('last_seen_at').where('person_id', '=', person.id).executeTakeFirstOrThrow()).last_seen_at.getTime();
+    const seenAt = await lastSeen();
+    clock.advance(SESSION_TOUCH_MS / 2);
+    expect(await findSessionPerson(database.db, session.sessionId, clock)).toBeDefined();
+    expect(await lastSeen()).toBe(seenAt); // not written again so soon
+    clock.advance(SESSION_IDLE_MS - SESSION_TOUCH_MS);
+    expect(await findSessionPerson(database.db, session.sessionId, clock)).toBeDefined();
+    expect(await lastSeen()).toBe(clock.now().getTime());
+    clock.advance(SESSION_IDLE_MS + 1000);
     expect(await findSessionPerson(database.db, session.sessionId, clock)).toBeUndefined();
   });
 

@@ -9,6 +9,19 @@ import { hashToken, newToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'pairview_session';
 
+/**
+ * The cookie's name: on https, `__Host-` first, which browsers accept only with Secure, Path=/ and no Domain, so no
+ * other host (a sibling subdomain) and no plain-http page can set or shadow it.
+ */
+export function sessionCookieName(publicUrl: URL): string {
+  return publicUrl.protocol === 'https:' ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+/** A session not used for this long is over, whatever its expiry (a laptop left signed in on a shared desk). */
+export const SESSION_IDLE_MS = 72 * 3600_000;
+/** How stale `last_seen_at` may get: it is written at most this often per session, not on every request. */
+export const SESSION_TOUCH_MS = 5 * 60_000;
+
 export interface SessionOptions {
   clock: Clock;
   ttlHours: number;
@@ -31,6 +44,7 @@ export async function createSession(db: Db, personId: string, options: SessionOp
       id_hash: hashToken(sessionId),
       person_id: personId,
       created_at: options.clock.now(),
+      last_seen_at: options.clock.now(),
       expires_at: expiresAt,
       user_agent: options.userAgent?.slice(0, 512) ?? null,
     })
@@ -66,16 +80,31 @@ export async function signInAs(db: Db, wecomUserId: string, options: SessionOpti
   return createSession(db, person.id, options);
 }
 
-/** The person behind a session id, when the session exists, has not expired and the person is active. */
+/**
+ * The person behind a session id, when the session exists, has not expired, was used within SESSION_IDLE_MS, and
+ * the person is active. Marks the session seen (at most every SESSION_TOUCH_MS).
+ */
 export async function findSessionPerson(db: Db, sessionId: string, clock: Clock) {
-  return db
+  const now = clock.now();
+  const idHash = hashToken(sessionId);
+  const person = await db
     .selectFrom('sessions')
     .innerJoin('people', 'people.id', 'sessions.person_id')
     .selectAll('people')
-    .where('sessions.id_hash', '=', hashToken(sessionId))
-    .where('sessions.expires_at', '>', clock.now())
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', now)
+    .where('sessions.last_seen_at', '>', new Date(now.getTime() - SESSION_IDLE_MS))
     .where('people.active', '=', true)
     .executeTakeFirst();
+  if (person) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', idHash)
+      .where('last_seen_at', '<', new Date(now.getTime() - SESSION_TOUCH_MS))
+      .execute();
+  }
+  return person;
 }
 
 export async function endSession(db: Db, sessionId: string): Promise<void> {

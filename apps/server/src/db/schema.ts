@@ -265,6 +265,8 @@ export interface SessionsTable {
   created_at: DefaultedTimestamp;
   expires_at: Timestamp;
   user_agent: string | null;
+  /** Last request with this session (at most SESSION_TOUCH_MS stale: auth/sessions.ts). */
+  last_seen_at: DefaultedTimestamp;
 }
 
 export interface OAuthStatesTable {

@@ -8,7 +8,7 @@
 import type { Selectable } from 'kysely';
 import type { AuthContext } from '../../auth/policies.ts';
 import { isInterviewParticipant, memberFromSessionCookie } from '../../auth/policies.ts';
-import { SESSION_COOKIE } from '../../auth/sessions.ts';
+import { sessionCookieName } from '../../auth/sessions.ts';
 import type { RoomsTable } from '../../db/schema.ts';
 import { findRoomByToken } from '../links.ts';
 import { candidateActor } from '../service.ts';
@@ -67,7 +67,7 @@ async function candidatePerson(context: AuthContext, room: Selectable<RoomsTable
 }
 
 async function admitMember(context: AuthContext & { cookies: CookieTools }, target: DocumentName, cookieHeader: string | null): Promise<Admitted> {
-  const raw = cookieHeader ? context.cookies.parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
+  const raw = cookieHeader ? context.cookies.parseCookie(cookieHeader)[sessionCookieName(context.config.publicUrl)] : undefined;
   const member = await memberFromSessionCookie(raw, (value) => context.cookies.unsignCookie(value), context).catch(() => {
     throw new RoomAccessDenied('unauthenticated');
   });

@@ -22,7 +22,7 @@ import type { AppContext, AppPlugin } from '../../context.ts';
 import { OAUTH_STATE_TTL_MS, consumeOAuthState, createOAuthState, newBrowserNonce } from '../../auth/oauth-states.ts';
 import { publicAccess } from '../../auth/policies.ts';
 import { setSessionCookie } from '../../auth/routes.ts';
-import { SESSION_COOKIE, endSession, signInAs } from '../../auth/sessions.ts';
+import { endSession, sessionCookieName, signInAs } from '../../auth/sessions.ts';
 import { InvalidRequestError } from '../../errors.ts';
 import { RATE_LIMITS } from '../../http/rate-limits.ts';
 import type { WeComGlueDeps } from '../deps.ts';
@@ -150,7 +150,8 @@ export function createOAuthPlugin(deps: OAuthDeps): AppPlugin {
         if (!person) return problem(reply, 403, 'not_in_directory');
         if (!person.active) return problem(reply, 403, 'deactivated');
         // Whoever was signed in in this browser before is signed out: one browser, one session.
-        const previous = request.cookies[SESSION_COOKIE] ? request.unsignCookie(request.cookies[SESSION_COOKIE]) : undefined;
+        const sessionCookie = request.cookies[sessionCookieName(config.publicUrl)];
+        const previous = sessionCookie ? request.unsignCookie(sessionCookie) : undefined;
         if (previous?.valid && previous.value) await endSession(db, previous.value);
         const session = await signInAs(db, userId, { clock, ttlHours: config.sessionTtlHours, userAgent: request.headers['user-agent'] });
         setSessionCookie(reply, session, context);
