@@ -173,3 +173,29 @@ describe('directory, messages, oauth code over HTTP', () => {
     await expect(emu.control.sendCallback({ MsgType: 'event', Event: 'enter_agent', FromUserName: 'lina' })).rejects.toMatchObject({ name: 'CallbackNotConfiguredError' });
   });
 });
+
+describe('the HTTP control API is for this machine, not for web pages', () => {
+  it('refuses another site\'s page (Origin) and a rebound host name (Host); a tool calling by IP or localhost is served', async () => {
+    emu ??= await startTestEmulator();
+    const { port } = new URL(emu.url);
+    const { request } = await import('node:http');
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const call = request({ host: '127.0.0.1', port, path: '/_emulator/reset', method: 'POST', headers }, (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        call.on('error', reject);
+        call.end();
+      });
+    const refusedOrigin = await post({ host: `127.0.0.1:${port}`, origin: 'https://evil.example' });
+    expect(refusedOrigin.status).toBe(403);
+    expect(refusedOrigin.body).toContain('cross-site request refused');
+    const rebound = await post({ host: `evil.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('by IP address or localhost');
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect((await post({ host })).status, host).toBe(200);
+    expect((await post({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@
  * The HTTP control API under /_emulator/ (JSON in and out), mirroring `emu.control`. Bad input → HTTP 400
  * `{"error": "..."}`.
  */
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CallbackNotConfiguredError, type EmulatorState } from '../state/index.ts';
 import { ControlError, type EmulatorControl } from './control.ts';
@@ -19,7 +20,29 @@ function fail(reply: FastifyReply, error: unknown): FastifyReply {
 
 const object = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
+/**
+ * The control API can reset the company, load a directory and read every call: only for the test or tool on
+ * this machine, never for a web page. A browser page of another site is refused by its Origin, and a DNS
+ * rebinding attack (a site's own name pointed at 127.0.0.1) by the Host: only an IP address or `localhost` is
+ * accepted as the host a request was sent to.
+ */
+function controlRefusal(headers: { host?: string | undefined; origin?: string | undefined }): string | undefined {
+  const host = headers.host ?? '';
+  const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.split(':')[0]!;
+  if (!(hostname === 'localhost' || isIP(hostname) !== 0)) return `Host ${host} refused: call the control API by IP address or localhost`;
+  if (headers.origin !== undefined && headers.origin !== `http://${host}` && headers.origin !== `https://${host}`) {
+    return `cross-site request refused: the control API takes no requests from web pages of ${headers.origin}`;
+  }
+  return undefined;
+}
+
 export async function controlRoutes(app: FastifyInstance, { control }: ControlRoutesOptions): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/_emulator/')) return;
+    const refusal = controlRefusal(request.headers);
+    if (refusal) return reply.code(403).send({ error: refusal });
+  });
+
   const run = (reply: FastifyReply, action: () => unknown) => {
     try {
       const result = action();
