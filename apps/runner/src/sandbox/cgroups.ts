@@ -81,7 +81,7 @@ function killPids(pids: number[]) {
 
 /** rmdir that waits out EBUSY (the kernel frees a cgroup a moment after its last task exits). */
 async function removeDir(dir: string) {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0, wait = 1; attempt < 60; attempt++, wait = Math.min(wait * 2, 20)) {
     try {
       await rmdir(dir);
       return;
@@ -89,7 +89,7 @@ async function removeDir(dir: string) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
       if (code !== 'EBUSY') throw error;
-      await sleep(20);
+      await sleep(wait);
     }
   }
   await rmdir(dir);
@@ -220,12 +220,13 @@ async function v1(instance: string): Promise<Cgroups> {
         },
         async killAll(timeoutMs) {
           const deadline = Date.now() + timeoutMs;
-          for (;;) {
+          // Right after bwrap exits, its pid namespace is still being torn down: poll fast first (1, 2, 4… ms).
+          for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
             const pids = await readPids(procsFile);
             if (pids.length === 0) return true;
             if (Date.now() > deadline) return false;
             killPids(pids);
-            await sleep(10);
+            await sleep(wait);
           }
         },
         async remove() {
@@ -326,12 +327,12 @@ function v2Manager(base: string, instance: string): Cgroups {
         async killAll(timeoutMs) {
           const deadline = Date.now() + timeoutMs;
           await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => {});
-          for (;;) {
+          for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
             const events = await readFile(path.join(dir, 'cgroup.events'), 'utf8').catch(() => 'populated 0');
             if (/populated 0/.test(events)) return true;
             if (Date.now() > deadline) return false;
             killPids(await readPids(path.join(dir, 'cgroup.procs')));
-            await sleep(10);
+            await sleep(wait);
           }
         },
         async remove() {
