@@ -140,6 +140,8 @@ describe('npm start (main.ts) with no configuration: embedded PostgreSQL and the
     expect(output).toMatch(new RegExp(`pairview: database: embedded PostgreSQL, data in .*postgres, 127\\.0\\.0\\.1:${pgPort}\\n`));
     expect(output).toMatch(/pairview: migrations applied: 0001_initial\.sql, /);
     expect(output).toMatch(/pairview: directory: 21 members from WeCom \(21 new, 0 updated, 0 deactivated\)/);
+    // The code runner beside it, saying which languages run (CI installs bubblewrap and the toolchains).
+    expect(output).toMatch(/pairview: code runner: in this process, sandboxed by bubblewrap [\d.]+, limits by cgroup v\d .*; runs .*java [\d.]+.*go [\d.]+/);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
 
