@@ -593,36 +593,6 @@ CREATE TABLE public.wecom_job_runs (
 COMMENT ON TABLE public.wecom_job_runs IS 'The last run of a recurring WeCom job (directory sync, token refresh), one row per job, for /healthz.';
 
 --
--- Name: wecom_member_sends; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.wecom_member_sends (
-    id bigint NOT NULL,
-    wecom_userid text NOT NULL,
-    sent_at timestamp with time zone NOT NULL,
-    outbox_id uuid
-);
-
---
--- Name: TABLE wecom_member_sends; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.wecom_member_sends IS 'One message/send to one member in the last hour (the per-member quota ledger).';
-
---
--- Name: wecom_member_sends_id_seq; Type: SEQUENCE; Schema: public; Owner: -
---
-
-ALTER TABLE public.wecom_member_sends ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME public.wecom_member_sends_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
---
 -- Name: collab_updates id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -839,13 +809,6 @@ ALTER TABLE ONLY public.wecom_job_runs
     ADD CONSTRAINT wecom_job_runs_pkey PRIMARY KEY (job);
 
 --
--- Name: wecom_member_sends wecom_member_sends_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.wecom_member_sends
-    ADD CONSTRAINT wecom_member_sends_pkey PRIMARY KEY (id);
-
---
 -- Name: collab_updates_document; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -952,12 +915,6 @@ CREATE INDEX wecom_cards_person ON public.wecom_cards USING btree (person_id);
 --
 
 CREATE INDEX wecom_deliveries_person ON public.wecom_deliveries USING btree (person_id);
-
---
--- Name: wecom_member_sends_member; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX wecom_member_sends_member ON public.wecom_member_sends USING btree (wecom_userid, sent_at);
 
 --
 -- Name: collab_documents collab_documents_interview_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

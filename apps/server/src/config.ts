@@ -63,7 +63,17 @@ export interface Config {
    * client's address is the socket's), true (any), or addresses/CIDRs (fastify's trustProxy).
    */
   trustProxy: boolean | string;
+  /**
+   * The WeCom corp's seat limit (人数上限, WECOM_SEAT_LIMIT): WeCom allows an app seat limit × 200 person-times of
+   * messages a day (wecom-protocol.md §5), which Pairview keeps for every process. Unset: 200, the emulator's, a
+   * cautious guess for a real corp (a guess too high would meet WeCom's refusal until midnight; too low only makes
+   * the digest wait earlier).
+   */
+  seatLimit: { value: number; configured: boolean };
 }
+
+/** What Pairview assumes when WECOM_SEAT_LIMIT is unset. */
+export const DEFAULT_SEAT_LIMIT = 200;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -268,5 +278,6 @@ export function loadConfig(env: Env = process.env): Config {
     runner,
     runnerConcurrency: integer(env, 'PAIRVIEW_RUNNER_CONCURRENCY', 2, 1, 256),
     trustProxy,
+    seatLimit: { value: integer(env, 'WECOM_SEAT_LIMIT', DEFAULT_SEAT_LIMIT, 1, 10_000_000), configured: read(env, 'WECOM_SEAT_LIMIT') !== undefined },
   };
 }

@@ -18,7 +18,7 @@ export {
   type Limits,
   type RobotConfig,
 } from './config.ts';
-export { ControlError, type EmulatorControl } from './control/control.ts';
+export { ControlError, type EmulatorControl, type EmulatorStats } from './control/control.ts';
 export {
   CallbackNotConfiguredError,
   Directory,

@@ -5,6 +5,7 @@ import type { Db } from '../db/pool.ts';
 import type { OutboxStatus } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { addDeliveryJob } from './outbox.ts';
+import type { NotificationKind } from './notification.ts';
 
 export interface MessageFilter {
   status?: OutboxStatus | undefined;
@@ -54,7 +55,7 @@ const MESSAGE_STATUS_ZH: Record<OutboxStatus, string> = { queued: '排队中', s
 /** Puts a failed or dropped message back in the queue with a fresh delivery job. */
 export async function retryMessage(db: Db, clock: Clock, id: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('outbox').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await tx.selectFrom('outbox').select(['status', 'kind']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw new NotFoundError({ code: 'message_not_found', en: `No message with id ${id}`, zh: `找不到 ID 为 ${id} 的消息。` });
     if (row.status !== 'failed' && row.status !== 'dropped') {
       throw new ConflictError({
@@ -64,7 +65,7 @@ export async function retryMessage(db: Db, clock: Clock, id: string): Promise<vo
       });
     }
     await tx.updateTable('outbox').set({ status: 'queued', updated_at: clock.now() }).where('id', '=', id).execute();
-    await addDeliveryJob(tx, id);
+    await addDeliveryJob(tx, id, { kind: row.kind as NotificationKind });
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { interviewOf, type DomainNotification } from './notification.ts';
+import { interviewOf, type DomainNotification, type NotificationKind } from './notification.ts';
+import { jobPriority } from './priority.ts';
 
 export const DELIVER_TASK = 'deliver_notification';
 
@@ -48,19 +49,57 @@ export async function enqueueNotification(
     .returning('id')
     .executeTakeFirst();
   if (!row) return undefined;
-  await addDeliveryJob(tx, row.id);
+  await addDeliveryJob(tx, row.id, { kind: notification.kind });
   return row.id;
 }
 
-/** (Re)adds the delivery job of an outbox row; replaces a waiting job with the same key. */
-export async function addDeliveryJob(tx: Transaction<Database>, outboxId: string, runAt?: Date): Promise<void> {
+/**
+ * Many notifications at once (a digest to every interviewer, a benchmark's burst): the same rows and jobs as
+ * enqueueNotification, in two statements per thousand instead of two per notification. Returns how many were
+ * written (nobody to notify, or a dedupe key already used: not written).
+ */
+export async function enqueueNotifications(
+  tx: Transaction<Database>,
+  items: readonly { notification: DomainNotification; dedupeKey?: string | undefined }[],
+): Promise<number> {
+  let written = 0;
+  for (let from = 0; from < items.length; from += 1000) {
+    const values = items
+      .slice(from, from + 1000)
+      .map(({ notification, dedupeKey }) => ({ notification: { ...notification, recipients: [...new Set(notification.recipients)] }, dedupeKey }))
+      .filter(({ notification }) => notification.recipients.length > 0)
+      .map(({ notification, dedupeKey }) => ({
+        kind: notification.kind,
+        recipient_ids: notification.recipients,
+        payload: JSON.stringify(notification),
+        interview_id: interviewOf(notification),
+        dedupe_key: dedupeKey ?? null,
+      }));
+    if (values.length === 0) continue;
+    const rows = await tx.insertInto('outbox').values(values).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning(['id', 'kind']).execute();
+    if (rows.length === 0) continue;
+    await sql`select graphile_worker.add_jobs(array(
+      select row(${DELIVER_TASK}, json_build_object('outboxId', t.id), null, null, ${DELIVERY_MAX_ATTEMPTS}, t.id::text, t.priority, null)::graphile_worker.job_spec
+      from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => jobPriority(r.kind as NotificationKind))}::smallint[]) as t(id, priority)
+    ))`.execute(tx);
+    written += rows.length;
+  }
+  return written;
+}
+
+/**
+ * (Re)adds the delivery job of an outbox row; replaces a waiting job with the same key. Its priority comes from
+ * the notification's kind (priority.ts), so every worker takes reminders before digests.
+ */
+export async function addDeliveryJob(tx: Transaction<Database>, outboxId: string, options: { kind: NotificationKind; runAt?: Date | undefined }): Promise<void> {
   const payload: DeliverPayload = { outboxId };
   await sql`select graphile_worker.add_job(
     identifier => ${DELIVER_TASK},
     payload => ${JSON.stringify(payload)}::json,
-    run_at => ${runAt ?? null}::timestamptz,
+    run_at => ${options.runAt ?? null}::timestamptz,
     max_attempts => ${DELIVERY_MAX_ATTEMPTS},
     job_key => ${outboxId},
-    job_key_mode => 'replace'
+    job_key_mode => 'replace',
+    priority => ${jobPriority(options.kind)}
   )`.execute(tx);
 }

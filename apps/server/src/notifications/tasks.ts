@@ -4,14 +4,16 @@
  * scheduled job re-reads the interview; if it moved or was cancelled since the job was planned, it does nothing.
  * Dedupe keys make each task safe to run twice (graphile-worker runs jobs at least once).
  */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import { isWorkingDay, localDate, localDayBounds, localParts, nextWorkingDayAt } from '../time.ts';
-import type { DomainNotification } from './notification.ts';
+import type { OutboxTable } from '../db/schema.ts';
+import { batched } from './batch.ts';
+import type { DomainNotification, NotificationKind } from './notification.ts';
 import type { DeliveryOutcome, Notifier } from './notifier.ts';
-import { DELIVER_TASK, addDeliveryJob, enqueueNotification, type DeliverPayload } from './outbox.ts';
+import { DELIVER_TASK, addDeliveryJob, enqueueNotification, enqueueNotifications, type DeliverPayload } from './outbox.ts';
 import {
   DIGEST_HOUR,
   DIGEST_TASK,
@@ -38,18 +40,60 @@ function errorDetails(error: unknown): { errcode: number | null; errmsg: string 
   };
 }
 
-function deliverTask({ db, clock, notifier }: TaskDeps & { notifier: Notifier }): Task {
-  return async (payload, helpers: JobHelpers) => {
-    const { outboxId } = payload as DeliverPayload;
-    const startedAt = clock.now();
-    // 'sending' is taken back too: a worker that died mid-send leaves it so, and the job comes back to us.
-    const row = await db
+type OutboxRow = Selectable<OutboxTable>;
+
+/** What a delivery ends in, for the outbox row (sent, failed for good, or nothing to send). */
+interface Finished {
+  id: string;
+  status: 'sent' | 'failed' | 'dropped';
+  msgid: string | null;
+  errcode: number | null;
+  errmsg: string | null;
+}
+
+/**
+ * The delivery job's two writes to the outbox, shared by the jobs running at once (batch.ts): taking the row
+ * ('sending', one more attempt) and recording the outcome. Under load one statement serves many messages.
+ */
+function outboxStatements(db: Db, clock: Clock) {
+  // 'sending' is taken back too: a worker that died mid-send leaves it so, and the job comes back to us.
+  const claim = batched<string, OutboxRow | undefined>(async (ids) => {
+    const now = clock.now();
+    const rows = await db
       .updateTable('outbox')
-      .set({ status: 'sending', attempts: sql`attempts + 1`, last_attempt_at: startedAt, updated_at: startedAt })
-      .where('id', '=', outboxId)
+      .set({ status: 'sending', attempts: sql`attempts + 1`, last_attempt_at: now, updated_at: now })
+      .where('id', '=', sql<string>`any(${[...new Set(ids)]}::uuid[])`)
       .where('status', 'in', ['queued', 'sending'])
       .returningAll()
-      .executeTakeFirst();
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const finish = batched<Finished, void>(async (items) => {
+    const now = clock.now();
+    // A row appears once per batch (one job per outbox row at a time); the last word wins if not.
+    const last = [...new Map(items.map((i) => [i.id, i])).values()];
+    await sql`
+      update outbox as o set
+        status = v.status,
+        msgid = case when v.status = 'sent' then v.msgid else o.msgid end,
+        errcode = case when v.status = 'dropped' then o.errcode else v.errcode end,
+        errmsg = v.errmsg,
+        sent_at = case when v.status = 'sent' then ${now}::timestamptz else o.sent_at end,
+        updated_at = ${now}::timestamptz
+      from unnest(${last.map((i) => i.id)}::uuid[], ${last.map((i) => i.status)}::text[], ${last.map((i) => i.msgid)}::text[],
+                  ${last.map((i) => i.errcode)}::integer[], ${last.map((i) => i.errmsg)}::text[]) as v(id, status, msgid, errcode, errmsg)
+      where o.id = v.id`.execute(db);
+    return items.map(() => undefined);
+  });
+  return { claim, finish };
+}
+
+function deliverTask({ db, clock, notifier }: TaskDeps & { notifier: Notifier }): Task {
+  const outbox = outboxStatements(db, clock);
+  return async (payload, helpers: JobHelpers) => {
+    const { outboxId } = payload as DeliverPayload;
+    const row = await outbox.claim(outboxId);
     if (!row) return; // sent, failed or dropped already: a duplicate job, nothing to do
 
     let outcome: DeliveryOutcome;
@@ -71,40 +115,29 @@ function deliverTask({ db, clock, notifier }: TaskDeps & { notifier: Notifier })
       throw error; // graphile-worker retries with backoff
     }
 
-    const now = clock.now();
     switch (outcome.status) {
       case 'sent':
-        await db
-          .updateTable('outbox')
-          .set({ status: 'sent', msgid: outcome.msgid ?? null, errcode: null, errmsg: null, sent_at: now, updated_at: now })
-          .where('id', '=', outboxId)
-          .execute();
+        await outbox.finish({ id: outboxId, status: 'sent', msgid: outcome.msgid ?? null, errcode: null, errmsg: null });
         return;
       case 'failed':
-        await db
-          .updateTable('outbox')
-          .set({ status: 'failed', errcode: outcome.errcode ?? null, errmsg: outcome.errmsg, updated_at: now })
-          .where('id', '=', outboxId)
-          .execute();
+        await outbox.finish({ id: outboxId, status: 'failed', msgid: null, errcode: outcome.errcode ?? null, errmsg: outcome.errmsg });
         return;
       case 'dropped':
-        await db
-          .updateTable('outbox')
-          .set({ status: 'dropped', errmsg: outcome.reason, updated_at: now })
-          .where('id', '=', outboxId)
-          .execute();
+        await outbox.finish({ id: outboxId, status: 'dropped', msgid: null, errcode: null, errmsg: outcome.reason });
         return;
-      case 'deferred':
-        // Not an attempt: the message waits for its quota window. Same job key, so still one job per row.
+      case 'deferred': {
+        // Not an attempt: the message waits for its quota. Same job key, so still one job per row; same priority.
+        const now = clock.now();
         await db.transaction().execute(async (tx) => {
           await tx
             .updateTable('outbox')
             .set({ status: 'queued', attempts: sql`attempts - 1`, errmsg: outcome.reason, updated_at: now })
             .where('id', '=', outboxId)
             .execute();
-          await addDeliveryJob(tx, outboxId, outcome.until);
+          await addDeliveryJob(tx, outboxId, { kind: row.kind as NotificationKind, runAt: outcome.until });
         });
         return;
+      }
     }
   };
 }
@@ -209,11 +242,13 @@ function digestTask({ db, clock, timeZone }: TaskDeps): Task {
           .execute();
         const byPerson = new Map<string, string[]>();
         for (const row of rows) byPerson.set(row.person_id, [...(byPerson.get(row.person_id) ?? []), row.id]);
-        for (const [personId, interviewIds] of byPerson) {
-          await enqueueNotification(tx, { kind: 'daily_digest', date, interviewIds, recipients: [personId] }, {
+        await enqueueNotifications(
+          tx,
+          [...byPerson].map(([personId, interviewIds]) => ({
+            notification: { kind: 'daily_digest', date, interviewIds, recipients: [personId] },
             dedupeKey: `daily_digest:${date}:${personId}`,
-          });
-        }
+          })),
+        );
       }
       await planDigest(tx, nextWorkingDayAt(now, timeZone, DIGEST_HOUR), 'replace');
     });

@@ -53,3 +53,44 @@ it('frees the jobs of dead workers only', async () => {
   expect(await other.recover()).toEqual(['worker-alive']);
   expect(await locks()).toEqual({ a: null, b: null, c: 'worker-just-started' });
 });
+
+it('a live graphile-worker pool keeps its long job: its locks are in the pool\'s name, and the pool\'s lock is held', async () => {
+  const { run, Logger } = await import('graphile-worker');
+  const live = startWorkerRecovery({ pool: database.pool, intervalMs: 3_600_000, graceMs: 100 });
+  recoveries.push(live);
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => {
+    void sql`select graphile_worker.add_job('slow', '{}'::json, job_key => 'slow')`.execute(database.db);
+    release = resolve;
+  });
+  let entered!: () => void;
+  const running = new Promise<void>((resolve) => (entered = resolve));
+  const runner = await run({
+    pgPool: database.pool,
+    events: live.events,
+    taskList: {
+      slow: async () => {
+        entered();
+        await started;
+      },
+    },
+    concurrency: 2,
+    noHandleSignals: true,
+    pollInterval: 100,
+    logger: new Logger(() => () => {}),
+  });
+  try {
+    await running;
+    const [job] = Object.values(await locks());
+    expect(job).toMatch(/^pool-/); // graphile-worker 0.18 locks by pool
+    await new Promise((resolve) => setTimeout(resolve, 400)); // older than the grace period
+    const other = startWorkerRecovery({ pool: database.pool, intervalMs: 3_600_000, graceMs: 100 });
+    recoveries.push(other);
+    expect(await other.recover()).toEqual([]);
+    expect(await live.recover()).toEqual([]);
+    expect(Object.values(await locks())).toEqual([job]);
+  } finally {
+    release();
+    await runner.stop();
+  }
+});

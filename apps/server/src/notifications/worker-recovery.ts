@@ -67,14 +67,21 @@ export function startWorkerRecovery(options: WorkerRecoveryOptions): WorkerRecov
     }).catch((error: unknown) => log?.warn({ error }, 'worker liveness lock failed'));
   };
 
-  events.on('worker:create', ({ worker }) => {
-    held.add(worker.workerId);
-    onLiveness((client) => client.query('select pg_advisory_lock(hashtextextended($1, 0))', [lockKey(worker.workerId)]));
-  });
-  events.on('worker:stop', ({ worker }) => {
-    if (!held.delete(worker.workerId)) return;
-    onLiveness((client) => client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey(worker.workerId)]));
-  });
+  const hold = (id: string) => {
+    held.add(id);
+    onLiveness((client) => client.query('select pg_advisory_lock(hashtextextended($1, 0))', [lockKey(id)]));
+  };
+  const letGo = (id: string) => {
+    if (!held.delete(id)) return;
+    onLiveness((client) => client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey(id)]));
+  };
+  // graphile-worker 0.18 locks jobs in the name of the worker POOL (locked_by = the pool's id, for its local queue
+  // and for each of its workers), so the pool's id is the one to hold; each worker's own id is held as well, for
+  // versions that lock by worker.
+  events.on('pool:create', ({ workerPool }) => hold(workerPool.id));
+  events.on('pool:release', ({ workerPool }) => letGo(workerPool.id));
+  events.on('worker:create', ({ worker }) => hold(worker.workerId));
+  events.on('worker:stop', ({ worker }) => letGo(worker.workerId));
 
   async function recover(): Promise<string[]> {
     const { rows } = await pool.query<{ locked_by: string }>(

@@ -27,12 +27,13 @@ export interface WorkerDeps {
 }
 
 /**
- * A delivery job spends most of its time waiting: on WeCom's answer (tens of ms) and on PostgreSQL round trips.
- * 8 jobs at once keep a process well below WeCom's 10,000/min per-API quota (§5) on a small machine while
- * leaving the pool (10 connections) room for HTTP requests: jobs hold a connection only per statement.
- * docs/benchmarks.md, "Pairview delivery pipeline", has the numbers.
+ * A delivery job spends most of its time waiting: on WeCom's answer (tens of ms) and on PostgreSQL round trips,
+ * which the jobs running at once share (batch.ts). 32 jobs at once let one process on a small machine keep up with
+ * WeCom's 10,000/min per-API quota — the SDK's limiter, shared by every process through PostgreSQL, holds the pace
+ * just under it — while jobs hold a pool connection only per statement. docs/benchmarks.md, "Pairview delivery
+ * pipeline", has the numbers.
  */
-export const DEFAULT_WORKER_CONCURRENCY = 8;
+export const DEFAULT_WORKER_CONCURRENCY = 32;
 
 /** PAIRVIEW_WORKER_CONCURRENCY (1-100), or the default when unset or empty. */
 export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
@@ -70,6 +71,16 @@ export async function startWorker(deps: WorkerDeps): Promise<Runner> {
     parsedCronItems: housekeepingCron,
     pollInterval: 2000,
     logger,
+    preset: {
+      worker: {
+        // Jobs are fetched (and locked) a batch at a time instead of one query per job, and completions are
+        // written together: under a burst the queue costs a fraction of a round trip per message. A job's
+        // completion may reach the database up to 20 ms late; if the process dies meanwhile the job runs again,
+        // which every task is written for (a delivered outbox row is left alone).
+        localQueue: { size: Math.max(2, concurrency * 2) },
+        completeJobBatchDelay: 20,
+      },
+    },
   }).catch(async (error: unknown) => {
     await recovery.stop();
     throw error;

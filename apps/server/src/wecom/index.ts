@@ -34,7 +34,7 @@ import { callbackUrl, DEMO_PEOPLE, startDevelopmentEmulator } from './emulator.t
 import { createCallbackPlugin, inboundTasks } from './inbound/index.ts';
 import { messageOf } from './job-runs.ts';
 import { createOAuthPlugin } from './oauth/index.ts';
-import { createWeComNotifier } from './outbound/index.ts';
+import { createWeComNotifier, dailyQuotaStatus } from './outbound/index.ts';
 import { wecomStatus } from './status.ts';
 import { ensureTokenRefreshPlanned, refreshTokenIfDue, tokenTasks } from './token-refresh.ts';
 
@@ -92,7 +92,7 @@ export async function startWeCom(start: WeComStartDeps): Promise<WeComIntegratio
     }
   }
   const mode = emulator ? ('emulator' as const) : ('wecom' as const);
-  const client = createWeComClient({ app, pool, emulatorUrl: emulator?.url });
+  const client = createWeComClient({ app, pool, emulatorUrl: emulator?.url, seatLimit: config.seatLimit.value });
   const deps: WeComGlueDeps = { client, config, db, pool, clock, log, links: createLinks(config.publicUrl) };
 
   const stop = async () => {
@@ -145,6 +145,7 @@ export async function startWeCom(start: WeComStartDeps): Promise<WeComIntegratio
       wecomStatus({
         db,
         clock,
+        quota: () => dailyQuotaStatus(client, config.seatLimit),
         mode,
         corpId: app.corpId,
         agentId: app.agentId,

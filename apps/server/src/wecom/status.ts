@@ -9,10 +9,13 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/pool.ts';
 import type { WeComStatus } from '../health.ts';
 import { readJobRuns, type JobRun } from './job-runs.ts';
+import type { DailyQuotaStatus } from './outbound/quota.ts';
 
 export interface StatusSource {
   db: Db;
   clock: Clock;
+  /** The app's daily message quota (outbound/quota.ts); undefined when not kept. */
+  quota?: () => Promise<DailyQuotaStatus | undefined>;
   mode: 'emulator' | 'wecom';
   corpId: string;
   agentId: number;
@@ -28,8 +31,9 @@ function problem(run: JobRun | undefined): { message: string; errcode: number | 
 }
 
 export async function wecomStatus(source: StatusSource): Promise<WeComStatus> {
-  const [runs, credential] = await Promise.all([
+  const [runs, dailyQuota, credential] = await Promise.all([
     readJobRuns(source.db),
+    source.quota?.(),
     sql<{ fetched_at: string; expires_at: string }>`
       select fetched_at, expires_at from wecom_credentials
       where corp_id = ${source.corpId} and agent_id = ${source.agentId} and kind = 'access_token'`
@@ -61,6 +65,14 @@ export async function wecomStatus(source: StatusSource): Promise<WeComStatus> {
     callbackUrl: source.callbackUrl,
     token,
     directory,
+    ...(dailyQuota ? { dailyQuota } : {}),
+    // Not errors (messages still go out), but what an admin should know: the daily quota is nearly spent.
+    warnings: dailyQuota?.low
+      ? [
+          `daily message quota low: ${dailyQuota.remaining} of ${dailyQuota.limit} person-times left until ${dailyQuota.resetsAt}; ` +
+            'digests wait for tomorrow so reminders and decisions still go out',
+        ]
+      : [],
     ...(source.emulator ? { emulator: source.emulator } : {}),
   };
 

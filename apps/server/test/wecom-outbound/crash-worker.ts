@@ -3,7 +3,7 @@
  * the production startWorker with the WeCom notifier, the token in PostgreSQL, the emulator as WeCom.
  * Env: DATABASE_URL, WECOM_API (emulator URL), WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET.
  */
-import { PostgresTokenStore, WeComClient } from '@pairview/wecom';
+import { PostgresQuotaStore, PostgresTokenStore, WeComClient } from '@pairview/wecom';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/pool.ts';
@@ -25,6 +25,7 @@ const client = new WeComClient({
   secret: env('WECOM_SECRET'),
   baseUrl: env('WECOM_API'),
   store: new PostgresTokenStore({ pool: database.pool }),
+  quotaStore: new PostgresQuotaStore({ pool: database.pool }),
 });
 const notifier = createWeComNotifier({
   client,

@@ -58,15 +58,16 @@ describe('WeCom delivery', () => {
     expect(waiting).toHaveLength(5);
     for (const row of waiting) {
       expect(row.attempts).toBe(0); // waiting is not a failed attempt
-      expect(row.errmsg).toMatch(/member quota: zhangwei has had 30 messages in 1 min/);
+      expect(row.errmsg).toMatch(/^member:zhangwei: quota member:zhangwei is used up/);
     }
-    // Planned for when the first send leaves the minute window (plus a second of margin).
+    // Planned for when the first send leaves the minute window: the limiter's slice of it (500 ms) ends a minute
+    // and a second of margin later (WeCom counts a send when it arrives).
     const jobs = await queuedJobs(h.database.db, 'deliver_notification');
-    expect(new Set(jobs.map((j) => j.run_at.toISOString()))).toEqual(new Set(['2030-01-07T02:01:02.000Z']));
+    expect(new Set(jobs.map((j) => j.run_at.toISOString()))).toEqual(new Set(['2030-01-07T02:01:02.500Z']));
 
-    await h.runAt('2030-01-07T02:01:01.000Z'); // not yet
+    await h.runAt('2030-01-07T02:01:02.499Z'); // not yet
     expect(inbox().filter((m) => m.status === 'delivered')).toHaveLength(30);
-    await h.runAt('2030-01-07T02:01:02.000Z');
+    await h.runAt('2030-01-07T02:01:02.500Z');
     expect(inbox().filter((m) => m.status === 'delivered')).toHaveLength(35);
     expect(inbox().filter((m) => m.status === 'dropped')).toEqual([]);
     expect((await outboxRows(h)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
@@ -81,13 +82,13 @@ describe('WeCom delivery', () => {
     expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(30);
     expect(h.inbox('bob').filter((m) => m.status === 'delivered')).toHaveLength(5); // one member's quota holds nobody else back
     expect(h.emu.control.messages().filter((m) => m.status === 'dropped')).toEqual([]);
-    await h.runAt('2030-01-07T02:01:02.000Z', { workers: 3 });
+    await h.runAt('2030-01-07T02:01:02.500Z', { workers: 3 });
     expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(40);
     expect(h.emu.control.messages().filter((m) => m.status === 'dropped')).toEqual([]);
   });
 
   it('the hourly quota too: with the minute windows free, the hour window makes messages wait', async () => {
-    await setUp({ notifier: { quota: [{ limit: 30, windowMs: 60_000 }, { limit: 35, windowMs: 3_600_000 }] } });
+    await setUp({ quotaRules: { member: [{ limit: 30, windowMs: 60_000 }, { limit: 35, windowMs: 3_600_000 }] } });
     await enqueue(...Array.from({ length: 30 }, () => help([h.ids.alice])));
     await h.runAt('2030-01-07T02:00:01.000Z');
     await enqueue(...Array.from({ length: 10 }, () => help([h.ids.alice])));
@@ -95,8 +96,11 @@ describe('WeCom delivery', () => {
     expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(35);
     const waiting = (await outboxRows(h)).filter((r) => r.status === 'queued');
     expect(waiting).toHaveLength(5);
-    expect(waiting[0]!.errmsg).toMatch(/has had 35 messages in 60 min/);
-    await h.runAt('2030-01-07T03:00:02.000Z');
+    expect(waiting[0]!.errmsg).toMatch(/^member:zhangwei: quota member:zhangwei is used up/);
+    // The hour's 30-second slice of 02:00:01 counts until an hour and a second after its end, rounded to a slice.
+    await h.runAt('2030-01-07T03:00:59.999Z');
+    expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(35);
+    await h.runAt('2030-01-07T03:01:00.000Z');
     expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(40);
   });
 
@@ -145,11 +149,18 @@ describe('WeCom delivery', () => {
     expect(sendCalls()).toEqual([]);
   });
 
-  it('-1 (busy) and 45009 (frequency) are transient: the job retries and the member gets it once', async () => {
+  it('-1 (busy) and 45009 (frequency) are transient: the job retries — after a 45009 once WeCom\'s 60 s block is over — and the member gets it once', async () => {
     await setUp({ maxRetries: 0 }); // every retry is the delivery job's, not the SDK's
     h.emu.control.injectFault({ path: 'message/send', errcodes: [-1, 45009] });
     const [id] = await enqueue(help([h.ids.alice]));
     await h.runAt('2030-01-07T02:00:01.000Z');
+    // After the 45009 nothing is sent for 60 s (in any process): the delivery waits for the block's end, and the
+    // wait is not an attempt.
+    const waiting = (await outboxRows(h)).find((r) => r.id === id)!;
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 2 });
+    expect((await queuedJobs(h.database.db, 'deliver_notification')).map((j) => j.run_at.toISOString())).toEqual(['2030-01-07T02:01:01.000Z']);
+    expect(sendCalls().map((c) => c.errcode)).toEqual([-1, 45009]);
+    await h.runAt('2030-01-07T02:01:01.000Z');
     expect((await outboxRows(h)).find((r) => r.id === id)).toMatchObject({ status: 'sent', attempts: 3, errcode: null });
     expect(sendCalls().map((c) => c.errcode)).toEqual([-1, 45009, 0]);
     expect(h.inbox('alice').filter((m) => m.status === 'delivered')).toHaveLength(1);

@@ -4,7 +4,7 @@
  * waited for: Date is faked (vi.useFakeTimers({ toFake: ['Date'] })), and Pairview's clock, the SDK, the
  * emulator and graphile-worker (useNodeTime) all read it.
  */
-import { MemoryTokenStore, WeComClient } from '@pairview/wecom';
+import { MemoryTokenStore, PostgresQuotaStore, WeComClient, type QuotaRules } from '@pairview/wecom';
 import { startEmulator, type Emulator } from '@pairview/wecom-emulator';
 import { Logger, runOnce } from 'graphile-worker';
 import { sql } from 'kysely';
@@ -61,17 +61,27 @@ export interface HarnessOptions {
   maxRetries?: number;
   /** The SDK's per-attempt HTTP timeout. */
   timeoutMs?: number;
+  /** The limiter's windows for some quotas (over WeCom's documented ones), e.g. a smaller member hour. */
+  quotaRules?: QuotaRules;
+  /** The corp's seat limit (the daily message quota is × 200); default Pairview's 200. */
+  seatLimit?: number;
+  /** The emulator's frequency limits (default WeCom's; its seat limit follows `seatLimit`). */
+  emulatorLimits?: Partial<import('@pairview/wecom-emulator').Limits>;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createMigratedDatabase('pv_wecom_out');
-  const emu = await startEmulator({ port: 0 });
+  const emu = await startEmulator({ port: 0, limits: { seatLimit: options.seatLimit ?? 200, ...options.emulatorLimits } });
   const client = new WeComClient({
     corpId: emu.corpId,
     agentId: emu.agentId,
     secret: emu.secret,
     baseUrl: emu.url,
     store: new MemoryTokenStore(),
+    // WeCom's quotas in the test database, as in production (shared by every worker of a cluster).
+    quotaStore: new PostgresQuotaStore({ pool: database.pool }),
+    seatLimit: options.seatLimit ?? 200,
+    ...(options.quotaRules && { quotaRules: options.quotaRules }),
     ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });

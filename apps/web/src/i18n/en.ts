@@ -410,7 +410,11 @@ export const en: Messages = {
       error: 'The connection is failing: messages wait in the queue and go out when it recovers.',
       not_configured: 'No WeCom app is connected yet: messages wait in the queue, none are lost.',
     },
-    detailLabel: (key) => (({ mode: 'Mode', message: 'Problem', corpId: 'Corp ID', agentId: 'AgentId', callbackUrl: 'Callback URL', token: 'Access token', cached: 'Cached', fetchedAt: 'Fetched', expiresAt: 'Expires', lastRefreshAt: 'Last refresh', lastRefreshError: 'Refresh error', directory: 'Directory sync', lastSyncAt: 'Last sync', lastSuccessAt: 'Last success', members: 'Members', lastError: 'Last error', emulator: 'Emulator', url: 'URL', consoleUrl: 'Member console' }) as Record<string, string>)[key] ?? key,
+    detailLabel: (key) => (({ mode: 'Mode', message: 'Problem', corpId: 'Corp ID', agentId: 'AgentId', callbackUrl: 'Callback URL', token: 'Access token', cached: 'Cached', fetchedAt: 'Fetched', expiresAt: 'Expires', lastRefreshAt: 'Last refresh', lastRefreshError: 'Refresh error', directory: 'Directory sync', lastSyncAt: 'Last sync', lastSuccessAt: 'Last success', members: 'Members', lastError: 'Last error', emulator: 'Emulator', url: 'URL', consoleUrl: 'Member console', dailyQuota: 'Daily message quota', limit: 'Quota (person-times)', used: 'Used', remaining: 'Left', resetsAt: 'Resets at', seatLimit: 'Seat limit', seatLimitSource: 'Seat limit from', low: 'Running low' }) as Record<string, string>)[key] ?? key,
+    quotaLow: (r) =>
+      `Today's app message quota is nearly used up: ${r.remaining} of ${r.limit} person-times left (resets ${r.resetsAt}). The daily digest waits for tomorrow; reminders and decisions still go out.`,
+    quotaLowTitle: 'Daily message quota running low',
+    seatLimitDefault: 'WECOM_SEAT_LIMIT is not set: the daily quota (seat limit × 200 person-times) assumes 200 seats. Set it to your corp\'s seat limit.',
     yes: 'Yes',
     no: 'No',
     callbacks: 'Latest callbacks',

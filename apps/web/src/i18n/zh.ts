@@ -415,7 +415,11 @@ export const zh = {
       error: '连接出错：消息会在队列中等待，恢复后继续发送。',
       not_configured: '尚未连接企业微信应用：消息会在队列中等待，不会丢失。',
     } satisfies Record<ConnectionStatus, string>,
-    detailLabel: (key: string) => (({ mode: '模式', message: '问题', corpId: '企业 ID', agentId: '应用 AgentId', callbackUrl: '回调地址', token: '访问令牌', cached: '已缓存', fetchedAt: '获取时间', expiresAt: '到期时间', lastRefreshAt: '最近刷新', lastRefreshError: '刷新错误', directory: '通讯录同步', lastSyncAt: '最近同步', lastSuccessAt: '最近成功', members: '成员数', lastError: '最近错误', emulator: '模拟器', url: '地址', consoleUrl: '成员控制台' }) as Record<string, string>)[key] ?? key,
+    detailLabel: (key: string) => (({ mode: '模式', message: '问题', corpId: '企业 ID', agentId: '应用 AgentId', callbackUrl: '回调地址', token: '访问令牌', cached: '已缓存', fetchedAt: '获取时间', expiresAt: '到期时间', lastRefreshAt: '最近刷新', lastRefreshError: '刷新错误', directory: '通讯录同步', lastSyncAt: '最近同步', lastSuccessAt: '最近成功', members: '成员数', lastError: '最近错误', emulator: '模拟器', url: '地址', consoleUrl: '成员控制台', dailyQuota: '每日消息额度', limit: '额度（人次）', used: '已用', remaining: '剩余', resetsAt: '重置时间', seatLimit: '人数上限', seatLimitSource: '人数上限来源', low: '余量不足' }) as Record<string, string>)[key] ?? key,
+    quotaLow: (r: { remaining: number; limit: number; resetsAt: string }) =>
+      `今日应用消息额度即将用完：${r.limit} 人次中只剩 ${r.remaining}（${r.resetsAt} 重置）。每日摘要推迟到明天发送，面试提醒和决策消息照常发出。`,
+    quotaLowTitle: '每日消息额度不足',
+    seatLimitDefault: '未设置 WECOM_SEAT_LIMIT：按 200 人估算每日额度（人数上限 × 200 人次），请设置为企业的实际人数上限。',
     yes: '是',
     no: '否',
     callbacks: '最近的回调',

@@ -101,6 +101,11 @@ interface Waiter {
 
 interface Lot {
   units: number;
+  /**
+   * The priority of the request the store granted it to: its reserve was checked for that priority, so the lot
+   * serves callers as urgent or more (a lot of an urgent request must not let a bulk send past the day's reserve).
+   */
+  priority: number;
   grantedAt: number;
   expiresAt: number;
 }
@@ -112,7 +117,8 @@ interface Pool {
   windows: readonly ResolvedWindow[];
   lease: number;
   lots: Lot[];
-  inflight: boolean;
+  /** Per priority: a store request for it is on its way. */
+  inflight: boolean[];
   /**
    * Per priority: the store said nothing before this. A refusal at one priority holds for it and the less urgent
    * ones (they have larger reserves), not for the more urgent.
@@ -187,8 +193,9 @@ export class QuotaLimiter implements RateLimiter {
     // Fast path: every unit is here already, and nobody who is not asleep waits for one of these quotas.
     const keys = new Set(claims.map((c) => c.key));
     const contended = this.#waiters.some((w) => w.parkedUntil <= now && w.claims.some((c) => keys.has(c.key)));
-    if (!contended && claims.every((c) => this.#free(this.#pool(c), now) >= c.units)) {
-      for (const c of claims) this.#takeLocal(this.#pool(c), c.units, now);
+    const level = QUOTA_PRIORITIES.indexOf(priority);
+    if (!contended && claims.every((c) => this.#free(this.#pool(c), now, level) >= c.units)) {
+      for (const c of claims) this.#takeLocal(this.#pool(c), c.units, now, level);
       return Promise.resolve(0);
     }
 
@@ -300,7 +307,7 @@ export class QuotaLimiter implements RateLimiter {
         windows: rule.windows.map((w) => resolveWindow(w)),
         lease: rule.lease ?? 0,
         lots: [],
-        inflight: false,
+        inflight: QUOTA_PRIORITIES.map(() => false),
         notBefore: QUOTA_PRIORITIES.map(() => 0),
         error: undefined,
       };
@@ -309,24 +316,25 @@ export class QuotaLimiter implements RateLimiter {
     return pool;
   }
 
-  #free(pool: Pool, now: number): number {
+  #free(pool: Pool, now: number, priority: number): number {
     let free = 0;
-    for (const lot of pool.lots) if (lot.expiresAt > now) free += lot.units;
+    for (const lot of pool.lots) if (lot.expiresAt > now && lot.priority >= priority) free += lot.units;
     return free;
   }
 
-  #takeLocal(pool: Pool, units: number, now: number): void {
+  #takeLocal(pool: Pool, units: number, now: number, priority: number): void {
     // Lots are in grant order, so the expired ones are first; they go back to the store unused.
     const expired: Lot[] = [];
     while (pool.lots.length > 0 && pool.lots[0]!.expiresAt <= now) expired.push(pool.lots.shift()!);
     this.#giveBack(pool, expired);
-    while (units > 0) {
-      const lot = pool.lots[0]!;
+    for (const lot of pool.lots) {
+      if (units === 0) break;
+      if (lot.priority < priority) continue;
       const used = Math.min(lot.units, units);
       lot.units -= used;
       units -= used;
-      if (lot.units === 0) pool.lots.shift();
     }
+    pool.lots = pool.lots.filter((lot) => lot.units > 0);
   }
 
   #giveBack(pool: Pool, lots: readonly Lot[]): void {
@@ -348,26 +356,22 @@ export class QuotaLimiter implements RateLimiter {
         this.#giveBack(pool, expired);
       }
       if (pool.lots.length > 0) wake = Math.min(wake, pool.lots[0]!.expiresAt);
-      if (pool.lots.length === 0 && !pool.inflight && pool.notBefore.every((t) => t <= now) && this.#pools.size > 1024) this.#pools.delete(pool.key);
+      if (pool.lots.length === 0 && !pool.inflight.includes(true) && pool.notBefore.every((t) => t <= now) && this.#pools.size > 1024) this.#pools.delete(pool.key);
     }
 
+    // 1. Serve, in priority order, every waiter whose units are all here.
     const earmarked = new Map<string, number>();
-    const needs = new Map<Pool, { min: number; total: number; windows: readonly ResolvedWindow[]; priority: number }>();
+    const unserved: Waiter[] = [];
     const still: Waiter[] = [];
-    let unserved = 0;
     for (const waiter of this.#waiters) {
       // Thousands of queued callers: the first ones decide what to ask for; the rest wait their turn unexamined.
-      if (unserved >= MAX_EXAMINED) {
-        still.push(waiter);
-        continue;
-      }
-      if (waiter.parkedUntil > now) {
-        wake = Math.min(wake, waiter.parkedUntil);
+      if (waiter.parkedUntil > now || unserved.length >= MAX_EXAMINED) {
+        if (waiter.parkedUntil > now) wake = Math.min(wake, waiter.parkedUntil);
         still.push(waiter);
         continue;
       }
       const pools = waiter.claims.map((c) => this.#pool(c));
-      const free = pools.map((pool) => this.#free(pool, now) - (earmarked.get(pool.key) ?? 0));
+      const free = pools.map((pool) => this.#free(pool, now, waiter.priority) - (earmarked.get(pool.key) ?? 0));
       const failed = pools.find((pool, i) => pool.error !== undefined && free[i]! < waiter.claims[i]!.units);
       if (failed) {
         waiter.detach();
@@ -375,12 +379,51 @@ export class QuotaLimiter implements RateLimiter {
         continue;
       }
       if (waiter.claims.every((c, i) => free[i]! >= c.units)) {
-        waiter.claims.forEach((c, i) => this.#takeLocal(pools[i]!, c.units, now));
+        waiter.claims.forEach((c, i) => this.#takeLocal(pools[i]!, c.units, now, waiter.priority));
         waiter.detach();
         waiter.resolve(waiter.delayed ? now - waiter.enqueuedAt : 0);
         continue;
       }
-      // Some quota is short. If the store already said "not before T", sleep until then (or give up now).
+      // What is here stays for this waiter while the rest is fetched: a less urgent one may not take it.
+      waiter.claims.forEach((c, i) => earmarked.set(pools[i]!.key, (earmarked.get(pools[i]!.key) ?? 0) + Math.min(c.units, Math.max(0, free[i]!))));
+      unserved.push(waiter);
+      still.push(waiter);
+    }
+    for (const pool of this.#pools.values()) pool.error = undefined;
+
+    // 2. A lot taken for a more urgent send cannot serve the less urgent ones still waiting for that quota: it goes
+    //    back, and since the store has those units again, the less urgent need not keep to what it said before.
+    const mostUrgent = new Map<string, number>();
+    for (const waiter of unserved) for (const c of waiter.claims) if (!mostUrgent.has(c.key) || mostUrgent.get(c.key)! > waiter.priority) mostUrgent.set(c.key, waiter.priority);
+    const woken = new Set<Waiter>();
+    for (const [key, least] of mostUrgent) {
+      const pool = this.#pools.get(key)!;
+      const unusable = pool.lots.filter((lot) => lot.priority < least);
+      if (unusable.length === 0) continue;
+      pool.lots = pool.lots.filter((lot) => !unusable.includes(lot));
+      this.#giveBack(pool, unusable);
+      const from = Math.min(...unusable.map((lot) => lot.priority)) + 1;
+      for (let p = from; p < pool.notBefore.length; p++) pool.notBefore[p] = 0;
+      for (const waiter of still) {
+        if (waiter.parkedUntil > now && waiter.priority >= from && waiter.claims.some((c) => c.key === key)) {
+          waiter.parkedUntil = 0;
+          woken.add(waiter);
+        }
+      }
+    }
+
+    // 3. The others: asleep until the store said a quota will have room (or refused now, when that is too late),
+    //    or asking the store for what is missing — per quota and priority, each under its own reserve.
+    const needs = new Map<string, { pool: Pool; min: number; total: number; windows: readonly ResolvedWindow[]; priority: number }>();
+    const waiting: Waiter[] = [];
+    const active = new Set<string>();
+    for (const waiter of still) {
+      if (!unserved.includes(waiter) && !woken.has(waiter)) {
+        waiting.push(waiter);
+        continue;
+      }
+      const pools = waiter.claims.map((c) => this.#pool(c));
+      const free = pools.map((pool) => this.#free(pool, now, waiter.priority));
       let parkUntil = 0;
       waiter.claims.forEach((c, i) => {
         const notBefore = pools[i]!.notBefore[waiter.priority]!;
@@ -389,42 +432,44 @@ export class QuotaLimiter implements RateLimiter {
       if (parkUntil > now) {
         if (parkUntil === Number.POSITIVE_INFINITY || parkUntil - waiter.enqueuedAt > waiter.maxWaitMs) {
           waiter.detach();
-          const short = waiter.claims.filter((c, i) => free[i]! < c.units).map((c) => c.name);
+          // Name the quotas that make it wait, not the ones merely not fetched yet.
+          const short = waiter.claims.filter((c, i) => free[i]! < c.units && pools[i]!.notBefore[waiter.priority]! > now).map((c) => c.name);
           waiter.reject(new RateLimitWaitError(short, parkUntil - waiter.enqueuedAt, waiter.maxWaitMs, parkUntil));
           continue;
         }
         waiter.parkedUntil = parkUntil;
         waiter.delayed = true;
         wake = Math.min(wake, parkUntil);
-        still.push(waiter);
+        waiting.push(waiter);
         continue;
       }
-      // Keep what is here for this waiter, and ask for the rest.
-      unserved++;
       waiter.claims.forEach((c, i) => {
         const pool = pools[i]!;
-        earmarked.set(pool.key, (earmarked.get(pool.key) ?? 0) + c.units);
+        active.add(pool.key);
         const short = c.units - Math.max(0, free[i]!);
         if (short <= 0) return;
-        const need = needs.get(pool);
+        const id = `${pool.key}#${waiter.priority}`;
+        const need = needs.get(id);
         if (need) need.total += short;
-        else needs.set(pool, { min: short, total: short, windows: c.windows, priority: waiter.priority });
+        else needs.set(id, { pool, min: short, total: short, windows: c.windows, priority: waiter.priority });
       });
-      still.push(waiter);
+      waiting.push(waiter);
     }
-    this.#waiters = still;
+    this.#waiters = waiting;
+
+    // 4. A per-member unit nobody awake waits for goes back at once: it is that member's, not this process's (a hot
+    //    quota's lot stays for the next sends until its lease ends).
     for (const pool of this.#pools.values()) {
-      pool.error = undefined;
-      // A per-member unit nobody here is waiting for goes back at once: it is that member's, not this process's.
-      if (pool.lease === 0 && pool.lots.length > 0 && !earmarked.has(pool.key)) this.#giveBack(pool, pool.lots.splice(0));
+      if (pool.lease === 0 && pool.lots.length > 0 && !active.has(pool.key)) this.#giveBack(pool, pool.lots.splice(0));
     }
 
-    for (const [pool, need] of needs) {
-      if (pool.inflight) continue;
+    for (const need of needs.values()) {
+      const { pool } = need;
+      if (pool.inflight[need.priority]) continue;
       // A hot quota is fetched in lots: wait for a few units rather than make a round trip per unit.
       const min = Math.max(need.min, Math.min(need.total, Math.ceil(pool.lease / 2)));
       const most = Math.min(...need.windows.map(capacity));
-      pool.inflight = true;
+      pool.inflight[need.priority] = true;
       this.#queuedTakes.push({
         pool,
         priority: need.priority,
@@ -473,8 +518,8 @@ export class QuotaLimiter implements RateLimiter {
         now,
       );
     } catch (error) {
-      for (const { pool } of takes) {
-        pool.inflight = false;
+      for (const { pool, priority } of takes) {
+        pool.inflight[priority] = false;
         pool.error = error;
       }
       this.#pump();
@@ -483,10 +528,10 @@ export class QuotaLimiter implements RateLimiter {
     const answeredAt = this.#now();
     takes.forEach(({ pool, priority }, i) => {
       const result = results[i]!;
-      pool.inflight = false;
+      pool.inflight[priority] = false;
       if (result.granted > 0) {
         // The store counted them at `now`; they must reach WeCom within the margin from then.
-        pool.lots.push({ units: result.granted, grantedAt: now, expiresAt: now + this.#leaseMs });
+        pool.lots.push({ units: result.granted, priority, grantedAt: now, expiresAt: now + this.#leaseMs });
         for (let p = 0; p <= priority; p++) pool.notBefore[p] = 0;
       } else {
         if (result.retryAt < 0) pool.error = new RateLimitWaitError([pool.name], Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY, `quota ${pool.name} can never grant ${takes[i]!.request.min} units`);

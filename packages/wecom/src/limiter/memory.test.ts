@@ -277,7 +277,8 @@ describe('QuotaLimiter on a memory store', () => {
 
   it('a hot quota is taken in lots, held briefly, and what is not used goes back', async () => {
     const { store, calls } = countingStore();
-    const { limiter: l, time } = limiter({ store, rules: wecomQuotaRules({ seatLimit: 10 }) });
+    const rules: QuotaRules = { day: { scope: 'app', lease: 32, windows: [{ limit: 2_000, windowMs: 86_400_000, kind: 'calendar' }] } };
+    const { limiter: l, time } = limiter({ store, rules });
     await Promise.all(Array.from({ length: 10 }, () => l.acquire([{ quota: 'day:message', units: 1 }])));
     expect(calls.take).toBe(1);
     // The first call's request took one unit and 32 ahead; the store counts all of them until the rest go back.
@@ -326,6 +327,16 @@ describe('QuotaLimiter on a memory store', () => {
     const { limiter: l } = limiter({ store: broken });
     await expect(l.acquire(['member:a'])).rejects.toThrow('database is down');
     expect(l.waiting).toBe(0);
+  });
+
+  it('units taken ahead for an urgent send never let a bulk one past its reserve', async () => {
+    const rules: QuotaRules = { day: { scope: 'app', lease: 50, windows: [{ limit: 100, windowMs: 86_400_000, kind: 'calendar', reserve: { bulk: 0.2 } }] } };
+    const { limiter: l } = limiter({ rules, maxWaitMs: 1_000 });
+    await l.acquire([{ quota: 'day:message', units: 85 }], { priority: 'urgent' }); // takes 85 + up to 50 ahead: all 100
+    // 15 are held here, taken under the urgent request's (empty) reserve: a bulk send may not use them — they go
+    // back, and the store says the day has no more for bulk (85 used, 20 held back).
+    await expect(l.acquire([{ quota: 'day:message', units: 1 }], { priority: 'bulk' })).rejects.toBeInstanceOf(RateLimitWaitError);
+    expect(await l.acquire([{ quota: 'day:message', units: 15 }], { priority: 'urgent' })).toBe(0);
   });
 
   it('MemoryRateLimiter is the limiter on its own memory store', async () => {

@@ -114,7 +114,8 @@ export function wecomQuotaRules(options: WeComQuotaOptions = {}): QuotaRules {
     /** Per app, message/send person-times per natural day: seat limit × 200 (§5; 45009 assumed beyond, §12.6). */
     day: {
       scope: 'app',
-      lease: 32,
+      // No lease: every send's person-times are counted where its member's are (the same round trip), so the
+      // reserves of the day hold to the unit.
       windows:
         seatLimit === undefined ? [] : [w({ limit: seatLimit * PERSON_TIMES_PER_SEAT, windowMs: DAY, kind: 'calendar', reserve: { low: 0.1, bulk: 0.2 } })],
     },

@@ -7,18 +7,21 @@
  *   unchanged, and WeCom's duplicate check drops it if the first one arrived.
  * - failed / dropped: final for this delivery; once the outbox row has reported them (`reported`), the next
  *   delivery of the row — an admin's retry from the message log — tries them again.
+ *
+ * The statements every delivery makes (read the rows, mark a recipient `sending`, record the result) are shared by
+ * the jobs running at once (notifications/batch.ts): under a burst, one round trip serves many messages. The two
+ * writes commit without waiting for the disk (synchronous_commit off, for their own transaction only): the
+ * delivery job's final write to the outbox is synchronous and flushes them too; only a PostgreSQL crash in the
+ * moment between could lose them, and then the stored body is resent under WeCom's duplicate check (or, if the
+ * `sending` row itself was lost, rendered again — the same text with the same outbox link, so a duplicate again).
  */
 import type { Message } from '@pairview/wecom';
-import type { Clock } from '../../clock.ts';
-import type { DeliveryStatus, OutboundDb, WeComDeliveriesTable } from './tables.ts';
 import { sql, type Selectable } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import { batched } from '../../notifications/batch.ts';
+import type { DeliveryStatus, OutboundDb, WeComDeliveriesTable } from './tables.ts';
 
 export type DeliveryRow = Selectable<WeComDeliveriesTable>;
-
-export async function loadDeliveries(db: OutboundDb, outboxId: string): Promise<Map<string, DeliveryRow>> {
-  const rows = await db.selectFrom('wecom_deliveries').selectAll().where('outbox_id', '=', outboxId).execute();
-  return new Map(rows.map((r) => [r.person_id, r]));
-}
 
 /** Whether this delivery attempt leaves the recipient alone. */
 export function isSettled(row: DeliveryRow | undefined): boolean {
@@ -32,7 +35,7 @@ export function storedMessage(row: DeliveryRow | undefined): Message | undefined
   return row?.status === 'sending' && row.message ? (row.message as Message) : undefined;
 }
 
-interface Final {
+export interface Final {
   status: Exclude<DeliveryStatus, 'sending'>;
   wecomUserId?: string | null | undefined;
   via?: 'message' | 'card_update' | 'none' | undefined;
@@ -40,46 +43,6 @@ interface Final {
   responseCode?: string | null | undefined;
   errcode?: number | null | undefined;
   errmsg?: string | null | undefined;
-}
-
-/** Records a recipient's final state for this delivery (insert or update); returns what it wrote. */
-export async function settle(
-  db: OutboundDb,
-  clock: Clock,
-  outboxId: string,
-  personId: string,
-  final: Final,
-  /** A sent message: its quota reservation now counts from `at` (see quota.ts), in the same statement. */
-  confirm?: { reservationId: string; at: Date },
-): Promise<Settled> {
-  const now = clock.now();
-  const values = {
-    status: final.status,
-    via: final.via ?? null,
-    msgid: final.msgid ?? null,
-    response_code: final.responseCode ?? null,
-    errcode: final.errcode ?? null,
-    errmsg: final.errmsg?.slice(0, 2000) ?? null,
-    reported: false,
-    updated_at: now,
-    sent_at: final.status === 'sent' ? now : null,
-  };
-  // One statement, so one round trip and its own transaction. It commits without waiting for the disk (see
-  // quota.ts): the delivery job's next commit is synchronous and flushes this too; lost only if PostgreSQL itself
-  // crashes first, and then the stored body is resent under duplicate check. set_config(…, true) lasts until the
-  // end of the statement's implicit transaction, its commit included.
-  let statement = db.with('async_commit', (qb) => qb.selectNoFrom(sql<string>`set_config('synchronous_commit', 'off', true)`.as('setting')));
-  if (confirm) {
-    statement = statement.with('confirmed', (qb) => qb.updateTable('wecom_member_sends').set({ sent_at: confirm.at }).where('id', '=', confirm.reservationId));
-  }
-  await statement
-    .insertInto('wecom_deliveries')
-    .values({ outbox_id: outboxId, person_id: personId, wecom_userid: final.wecomUserId ?? null, message: null, created_at: now, ...values })
-    .onConflict((oc) => oc.columns(['outbox_id', 'person_id']).doUpdateSet(values))
-    // Reading async_commit makes PostgreSQL evaluate it: a plain SELECT in WITH runs only as far as it is read.
-    .returning(sql<string>`(select setting from async_commit)`.as('synchronous_commit'))
-    .execute();
-  return { personId, wecomUserId: final.wecomUserId ?? null, status: final.status, msgid: values.msgid, errcode: values.errcode, errmsg: values.errmsg };
 }
 
 /** A recipient's final state, as the outbox row's outcome needs it. */
@@ -103,43 +66,98 @@ export function settledOf(row: DeliveryRow): Settled {
   };
 }
 
-/** Marks the recipient as being sent `message` (in the quota reservation's transaction). */
-export async function markSending(
-  db: OutboundDb,
-  clock: Clock,
-  row: { outboxId: string; personId: string; wecomUserId: string; message: Message; cardTaskId: string | null },
-): Promise<void> {
-  const now = clock.now();
-  const message = JSON.stringify(row.message);
-  await db
-    .insertInto('wecom_deliveries')
-    .values({
-      outbox_id: row.outboxId,
-      person_id: row.personId,
-      wecom_userid: row.wecomUserId,
-      status: 'sending',
-      via: 'message',
-      message,
-      card_task_id: row.cardTaskId,
-      attempts: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['outbox_id', 'person_id']).doUpdateSet((eb) => ({
-        status: 'sending',
-        via: 'message',
-        wecom_userid: row.wecomUserId,
-        message,
-        card_task_id: row.cardTaskId,
-        reported: false,
-        errcode: null,
-        errmsg: null,
-        attempts: eb(eb.ref('wecom_deliveries.attempts'), '+', 1),
-        updated_at: now,
-      })),
-    )
-    .execute();
+export interface Sending {
+  outboxId: string;
+  personId: string;
+  wecomUserId: string;
+  message: Message;
+  cardTaskId: string | null;
+}
+
+/** `set_config` inside the statement: its own transaction commits without waiting for the disk (see above). */
+const ASYNC_COMMIT = sql`(select set_config('synchronous_commit', 'off', true))`;
+
+/** The delivery statements of one notifier, batched across the jobs that run at once. */
+export function deliveryStatements(db: OutboundDb, clock: Clock) {
+  /** Every recipient row of an outbox row, by person. */
+  const load = batched<string, Map<string, DeliveryRow>>(async (outboxIds) => {
+    const rows = await db.selectFrom('wecom_deliveries').selectAll().where('outbox_id', '=', sql<string>`any(${[...new Set(outboxIds)]}::uuid[])`).execute();
+    const byOutbox = new Map<string, Map<string, DeliveryRow>>();
+    for (const row of rows) {
+      let map = byOutbox.get(row.outbox_id);
+      if (!map) byOutbox.set(row.outbox_id, (map = new Map()));
+      map.set(row.person_id, row);
+    }
+    return outboxIds.map((id) => byOutbox.get(id) ?? new Map());
+  });
+
+  /** Marks the recipient as being sent `message`, before it goes: a crash after this resends the same body. */
+  const markSending = batched<Sending, void>(async (items) => {
+    const now = clock.now();
+    const last = [...new Map(items.map((i) => [`${i.outboxId}/${i.personId}`, i])).values()];
+    await sql`
+      insert into wecom_deliveries as d (outbox_id, person_id, wecom_userid, status, via, message, card_task_id, attempts, created_at, updated_at)
+      select v.outbox_id, v.person_id, v.wecom_userid, 'sending', 'message', v.message::json, v.card_task_id, 1, ${now}::timestamptz, ${now}::timestamptz
+      from unnest(${last.map((i) => i.outboxId)}::uuid[], ${last.map((i) => i.personId)}::uuid[], ${last.map((i) => i.wecomUserId)}::text[],
+                  ${last.map((i) => JSON.stringify(i.message))}::text[], ${last.map((i) => i.cardTaskId)}::text[])
+           as v(outbox_id, person_id, wecom_userid, message, card_task_id)
+      where ${ASYNC_COMMIT} is not null
+      on conflict (outbox_id, person_id) do update set
+        status = 'sending', via = 'message', wecom_userid = excluded.wecom_userid, message = excluded.message,
+        card_task_id = excluded.card_task_id, reported = false, errcode = null, errmsg = null,
+        attempts = d.attempts + 1, updated_at = excluded.updated_at`.execute(db);
+    return items.map(() => undefined);
+  });
+
+  /** Records a recipient's final state for this delivery (insert or update); returns what it wrote. */
+  const settleBatch = batched<{ outboxId: string; personId: string; final: Final }, void>(async (items) => {
+    const now = clock.now();
+    const last = [...new Map(items.map((i) => [`${i.outboxId}/${i.personId}`, i])).values()];
+    const col = <T,>(pick: (f: Final) => T) => last.map((i) => pick(i.final));
+    await sql`
+      insert into wecom_deliveries as d (outbox_id, person_id, wecom_userid, status, via, msgid, response_code, errcode, errmsg, reported, created_at, updated_at, sent_at)
+      select v.outbox_id, v.person_id, v.wecom_userid, v.status, v.via, v.msgid, v.response_code, v.errcode, v.errmsg, false,
+             ${now}::timestamptz, ${now}::timestamptz, case when v.status = 'sent' then ${now}::timestamptz end
+      from unnest(${last.map((i) => i.outboxId)}::uuid[], ${last.map((i) => i.personId)}::uuid[], ${col((f) => f.wecomUserId ?? null)}::text[],
+                  ${col((f) => f.status)}::text[], ${col((f) => f.via ?? null)}::text[], ${col((f) => f.msgid ?? null)}::text[],
+                  ${col((f) => f.responseCode ?? null)}::text[], ${col((f) => f.errcode ?? null)}::integer[], ${col((f) => f.errmsg?.slice(0, 2000) ?? null)}::text[])
+           as v(outbox_id, person_id, wecom_userid, status, via, msgid, response_code, errcode, errmsg)
+      where ${ASYNC_COMMIT} is not null
+      on conflict (outbox_id, person_id) do update set
+        status = excluded.status, via = excluded.via, msgid = excluded.msgid, response_code = excluded.response_code,
+        errcode = excluded.errcode, errmsg = excluded.errmsg, reported = false, updated_at = excluded.updated_at,
+        sent_at = excluded.sent_at`.execute(db);
+    return items.map(() => undefined);
+  });
+
+  return {
+    load,
+    markSending,
+    async settle(outboxId: string, personId: string, final: Final): Promise<Settled> {
+      await settleBatch({ outboxId, personId, final });
+      return {
+        personId,
+        wecomUserId: final.wecomUserId ?? null,
+        status: final.status,
+        msgid: final.msgid ?? null,
+        errcode: final.errcode ?? null,
+        errmsg: final.errmsg?.slice(0, 2000) ?? null,
+      };
+    },
+  };
+}
+
+export type DeliveryStatements = ReturnType<typeof deliveryStatements>;
+
+/**
+ * Nothing was sent this time (the quota made the send wait for later, before any attempt). A first send forgets its
+ * stored body, so the next delivery renders the message fresh — a digest waiting for tomorrow shows tomorrow's
+ * state; a resend keeps the body (an earlier attempt may have arrived) and only takes back the attempt it counted.
+ */
+export async function unmarkSending(db: OutboundDb, outboxId: string, personId: string, resend: boolean): Promise<void> {
+  const row = db.updateTable('wecom_deliveries').where('outbox_id', '=', outboxId).where('person_id', '=', personId).where('status', '=', 'sending');
+  if (resend) await row.set((eb) => ({ attempts: eb(eb.ref('attempts'), '-', 1) })).execute();
+  else await db.deleteFrom('wecom_deliveries').where('outbox_id', '=', outboxId).where('person_id', '=', personId).where('status', '=', 'sending').execute();
 }
 
 /** A transient failure: the row stays `sending` (its body is resent next time); the error is kept for the log. */

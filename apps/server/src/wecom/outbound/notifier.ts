@@ -6,36 +6,41 @@
  * 2. resolves people.id → WeCom userid (missing or deactivated → dropped, with the reason);
  * 3. renders the message in config.locale (plan.ts → render/), or takes the body stored by an attempt whose
  *    outcome is unknown, so the resent request is identical;
- * 4. takes a unit of the member's quota in PostgreSQL (quota.ts) or waits for it (`deferred`: queue, never drop);
- * 5. sends it with enable_duplicate_check (WeCom drops an identical request inside the interval, §3.1), records
- *    msgid and response_code, and registers interactive cards (cards.ts).
+ * 4. marks it `sending` with that body, then sends it through the SDK with enable_duplicate_check (WeCom drops an
+ *    identical request inside the interval, §3.1). The SDK's limiter — its state in PostgreSQL, shared by every
+ *    Pairview process — takes the per-API, per-member and daily quotas, serving the more urgent notifications
+ *    first (notifications/priority.ts); a quota that will not be free within MAX_WAIT_MS makes the delivery
+ *    `deferred` until it will be (queue, never drop; a digest waits for tomorrow's quota);
+ * 5. records msgid and response_code, and registers interactive cards (cards.ts).
  *
  * Each recipient gets their own message/send: a member over quota does not hold back the others, a retry
- * resends only to those without it, and each card has its own response_code.
+ * resends only to those without it, and each card has its own response_code. The reads and writes of step 1, 2,
+ * 4 and 5 are shared by the deliveries running at once (one statement for many; deliveries.ts).
  */
-import type { Message } from '@pairview/wecom';
+import { RateLimitWaitError, type Message, type QuotaPriority } from '@pairview/wecom';
+import { batched } from '../../notifications/batch.ts';
 import type { DomainNotification } from '../../notifications/notification.ts';
 import type { DeliveryOutcome, Notifier, OutboundNotification } from '../../notifications/notifier.ts';
+import { deliveryPriority } from '../../notifications/priority.ts';
 import type { WeComGlueDeps } from '../deps.ts';
 import { cardKindOfTask } from './card-keys.ts';
 import { registerCard } from './cards.ts';
 import {
+  deliveryStatements,
   isSettled,
-  loadDeliveries,
   markReported,
-  markSending,
   noteTransientError,
-  settle,
   settledOf,
   storedMessage,
+  unmarkSending,
   type DeliveryRow,
+  type Final,
   type Settled,
 } from './deliveries.ts';
 import { classifyFailure, errcodeOf } from './errors.ts';
 import type { RenderEnv } from './format.ts';
 import { stringsFor } from './i18n/index.ts';
 import { planNotification, type CardMeta, type DropAll, type Plan } from './plan.ts';
-import { MEMBER_QUOTA, reserveMemberSend, type QuotaWindow } from './quota.ts';
 import { outboundDb } from './tables.ts';
 import { loadPeople, type PersonView } from './view.ts';
 
@@ -45,9 +50,15 @@ import { loadPeople, type PersonView } from './view.ts';
  */
 export const DUPLICATE_CHECK_INTERVAL_S = 14_400;
 
+/**
+ * How long a delivery waits in its job for a quota before it is re-planned for when the quota frees: the pace of
+ * the per-API quota (a few ms between sends) is waited out here; a member's full minute or the day's quota is not.
+ */
+export const MAX_WAIT_MS = 3_000;
+
 export interface WeComNotifierOptions {
-  /** Per-member windows; default WeCom's 30/min and 1000/h. */
-  quota?: readonly QuotaWindow[];
+  /** How long a send may wait for its quota in the job (default MAX_WAIT_MS); longer waits are `deferred`. */
+  maxWaitMs?: number;
 }
 
 type RecipientOutcome =
@@ -70,8 +81,17 @@ export class TransientDeliveryError extends Error {
 export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierOptions = {}): Notifier {
   const outbound = outboundDb(deps.db);
   const strings = stringsFor(deps.config.locale);
-  const quota = options.quota ?? MEMBER_QUOTA;
+  const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
   const planDeps = { db: deps.db, outbound, client: deps.client, clock: deps.clock, log: deps.log };
+  const deliveries = deliveryStatements(outbound, deps.clock);
+  const people = batched<readonly string[], Map<string, PersonView>>(async (lists) => {
+    const all = await loadPeople(deps.db, [...new Set(lists.flat())]);
+    return lists.map((ids) => new Map(ids.flatMap((id) => (all.has(id) ? [[id, all.get(id)!] as const] : []))));
+  });
+  const settle = async (outboxId: string, personId: string, final: Final): Promise<RecipientOutcome> => ({
+    status: 'settled',
+    settled: await deliveries.settle(outboxId, personId, final),
+  });
 
   async function deliverTo(
     outboxId: string,
@@ -81,63 +101,56 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
     row: DeliveryRow | undefined,
     plan: () => Promise<Plan | DropAll>,
   ): Promise<RecipientOutcome> {
-    const settled = async (final: Parameters<typeof settle>[4]): Promise<RecipientOutcome> => ({
-      status: 'settled',
-      settled: await settle(outbound, deps.clock, outboxId, personId, final),
-    });
     try {
-      if (!person) return await settled({ status: 'dropped', errmsg: 'not in Pairview\'s directory' });
-      if (!person.active) return await settled({ status: 'dropped', wecomUserId: person.wecomUserId, errmsg: 'deactivated in the WeCom directory' });
+      if (!person) return await settle(outboxId, personId, { status: 'dropped', errmsg: 'not in Pairview\'s directory' });
+      if (!person.active) return await settle(outboxId, personId, { status: 'dropped', wecomUserId: person.wecomUserId, errmsg: 'deactivated in the WeCom directory' });
 
       let message = storedMessage(row);
       let card: CardMeta | undefined;
+      const resend = message !== undefined;
       if (message) {
         // A send whose outcome is unknown: the same body again, nothing re-rendered (see deliveries.ts).
         card = storedCard(row!, notification);
       } else {
         const resolved = await plan();
-        if ('dropAll' in resolved) return await settled({ status: 'dropped', wecomUserId: person.wecomUserId, errmsg: resolved.dropAll });
+        if ('dropAll' in resolved) return await settle(outboxId, personId, { status: 'dropped', wecomUserId: person.wecomUserId, errmsg: resolved.dropAll });
         const step = await resolved.forRecipient(person);
-        if (step.type === 'drop') return await settled({ status: 'dropped', wecomUserId: person.wecomUserId, errmsg: step.reason });
-        if (step.type === 'done') return await settled({ status: 'sent', wecomUserId: person.wecomUserId, via: step.via });
+        if (step.type === 'drop') return await settle(outboxId, personId, { status: 'dropped', wecomUserId: person.wecomUserId, errmsg: step.reason });
+        if (step.type === 'done') return await settle(outboxId, personId, { status: 'sent', wecomUserId: person.wecomUserId, via: step.via });
         message = step.message;
         card = step.card;
       }
-      return await send(outboxId, person, message, card);
+      return await send(outboxId, person, message, card, deliveryPriority(notification.kind), resend);
     } catch (error) {
       return { status: 'error', error };
     }
   }
 
-  async function send(outboxId: string, person: PersonView, message: Message, card: CardMeta | undefined): Promise<RecipientOutcome> {
-    const reservation = await outbound.transaction().execute(async (tx) => {
-      const taken = await reserveMemberSend(tx, person.wecomUserId, deps.clock.now(), outboxId, quota);
-      if (taken.ok) {
-        await markSending(tx, deps.clock, { outboxId, personId: person.id, wecomUserId: person.wecomUserId, message, cardTaskId: card?.taskId ?? null });
-      }
-      return taken;
-    });
-    if (!reservation.ok) return { status: 'deferred', until: reservation.until, reason: reservation.reason };
-
+  async function send(outboxId: string, person: PersonView, message: Message, card: CardMeta | undefined, priority: QuotaPriority, resend: boolean): Promise<RecipientOutcome> {
+    await deliveries.markSending({ outboxId, personId: person.id, wecomUserId: person.wecomUserId, message, cardTaskId: card?.taskId ?? null });
     let result;
     try {
       result = await deps.client.message.send({ toUser: [person.wecomUserId] }, message, {
         enableDuplicateCheck: true,
         duplicateCheckInterval: DUPLICATE_CHECK_INTERVAL_S,
+        priority,
+        maxWaitMs,
       });
     } catch (error) {
+      if (error instanceof RateLimitWaitError && Number.isFinite(error.retryAt)) {
+        // Not now: a quota is used up until retryAt. If no attempt of this call reached WeCom, nothing was sent
+        // (a first send then renders afresh next time); otherwise the stored body is resent (duplicate check).
+        if ((error as RateLimitWaitError & { attempt?: number }).attempt === 1) await unmarkSending(outbound, outboxId, person.id, resend);
+        return { status: 'deferred', until: new Date(error.retryAt), reason: `${error.quotas.join(', ')}: ${error.message}` };
+      }
       const failure = classifyFailure(error);
       if (failure.kind === 'transient') {
         await noteTransientError(outbound, deps.clock, outboxId, person.id, errcodeOf(error), error instanceof Error ? error.message : String(error));
         return { status: 'error', error };
       }
-      // WeCom refused it as a whole (or it never left): it did not count against the member's quota.
-      await outbound.deleteFrom('wecom_member_sends').where('id', '=', reservation.id).execute();
-      const final = { status: 'failed', wecomUserId: person.wecomUserId, via: 'message', errcode: failure.errcode, errmsg: failure.errmsg } as const;
-      return { status: 'settled', settled: await settle(outbound, deps.clock, outboxId, person.id, final) };
+      return await settle(outboxId, person.id, { status: 'failed', wecomUserId: person.wecomUserId, via: 'message', errcode: failure.errcode, errmsg: failure.errmsg });
     }
 
-    const at = deps.clock.now();
     if (card) {
       await registerCard(outbound, {
         taskId: card.taskId,
@@ -149,19 +162,17 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
         scorecardId: card.scorecardId,
         msgid: result.msgid,
         responseCode: result.responseCode,
-        sentAt: at,
+        sentAt: deps.clock.now(),
       });
     }
-    const final = { status: 'sent', wecomUserId: person.wecomUserId, via: 'message', msgid: result.msgid, responseCode: result.responseCode } as const;
-    // The quota reservation now counts from the answer's time, in the same statement (see quota.ts).
-    return { status: 'settled', settled: await settle(outbound, deps.clock, outboxId, person.id, final, { reservationId: reservation.id, at }) };
+    return await settle(outboxId, person.id, { status: 'sent', wecomUserId: person.wecomUserId, via: 'message', msgid: result.msgid, responseCode: result.responseCode });
   }
 
   return {
     async deliver(message: OutboundNotification): Promise<DeliveryOutcome> {
       const { outboxId, notification } = message;
       const recipients = [...new Set(notification.recipients)];
-      const [rows, people] = await Promise.all([loadDeliveries(outbound, outboxId), loadPeople(deps.db, recipients)]);
+      const [rows, found] = await Promise.all([deliveries.load(outboxId), people(recipients)]);
       const results = new Map<string, Settled>();
       for (const [personId, row] of rows) if (isSettled(row)) results.set(personId, settledOf(row));
       const pending = recipients.filter((id) => !results.has(id));
@@ -175,7 +186,7 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
             if (!('dropAll' in p)) await p.prepare?.();
             return p;
           }));
-        const outcomes = await Promise.all(pending.map((id) => deliverTo(outboxId, notification, id, people.get(id), rows.get(id), plan)));
+        const outcomes = await Promise.all(pending.map((id) => deliverTo(outboxId, notification, id, found.get(id), rows.get(id), plan)));
 
         const errors = outcomes.flatMap((o) => (o.status === 'error' ? [o.error] : []));
         if (errors.length > 0) throw new TransientDeliveryError(errors, pending.length);

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/pool.ts';
 import { interviewsOfPerson, pendingScorecards } from '../../interviews/queries.ts';
 import type { DomainNotification } from '../../notifications/notification.ts';
-import { localDayBounds, localWeekBounds } from '../../time.ts';
+import { localDate, localDayBounds, localWeekBounds } from '../../time.ts';
 import { cardTaskId } from './card-keys.ts';
 import { closeCards } from './cards.ts';
 import type { RenderEnv } from './format.ts';
@@ -84,6 +84,9 @@ export async function planNotification(deps: PlanDeps, outboxId: string, notific
     return { forRecipient: async (person) => send(renderBotReply(await botReplyData(deps, notification.command, person, env), env)) };
   }
   if (notification.kind === 'daily_digest') {
+    // A digest that waited past its day (the daily message quota ran out, and it gave way to reminders): "today's
+    // interviews" of a day that is over would only confuse; today's own digest comes at 09:00.
+    if (notification.date < localDate(env.now, env.timeZone)) return { dropAll: `the digest of ${notification.date} could not go out that day (WeCom's daily message quota); today's digest replaces it` };
     const lines = await loadInterviewLines(db, notification.interviewIds);
     return { forRecipient: async () => send(renderDigest(notification.date, lines, env)) };
   }

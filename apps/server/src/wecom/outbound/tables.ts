@@ -1,8 +1,8 @@
 /**
- * Kysely's view of the outbound glue's tables (migrations/0002_wecom_outbound.sql). They belong to the glue, so
+ * Kysely's view of the outbound glue's tables (migrations/0002_wecom_outbound.sql; the member-send ledger it created moved into the SDK, 0012). They belong to the glue, so
  * they extend Pairview's Database type here instead of in db/schema.ts.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/pool.ts';
 
@@ -48,17 +48,9 @@ export interface WeComCardsTable {
   created_at: Timestamp;
 }
 
-export interface WeComMemberSendsTable {
-  id: Generated<string>;
-  wecom_userid: string;
-  sent_at: Timestamp;
-  outbox_id: string | null;
-}
-
 export interface OutboundDatabase extends Database {
   wecom_deliveries: WeComDeliveriesTable;
   wecom_cards: WeComCardsTable;
-  wecom_member_sends: WeComMemberSendsTable;
 }
 
 export type OutboundDb = Kysely<OutboundDatabase>;

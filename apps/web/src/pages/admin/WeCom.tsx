@@ -7,7 +7,7 @@ import { ApiError, api, query } from '../../api/client.ts';
 import type { Health } from '../../api/types.ts';
 import { useResource } from '../../api/use-resource.ts';
 import { ErrorView, actionErrorText } from '../../components/ErrorView.tsx';
-import { Badge, EmptyState, Facts, Loading, Section, type Tone } from '../../components/ui.tsx';
+import { Alert, Badge, EmptyState, Facts, Loading, Section, type Tone } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 interface CallbackRow {
@@ -99,6 +99,30 @@ function useDirectorySync(onDone: () => void) {
 
 const statusTone: Record<string, Tone> = { ok: 'success', error: 'danger', not_configured: 'warning', degraded: 'warning' };
 
+interface DailyQuota {
+  limit: number;
+  remaining: number;
+  resetsAt: string;
+  seatLimitSource: 'config' | 'default';
+  low: boolean;
+}
+
+/** The daily message quota (issue 10): a warning when digests have started to wait for tomorrow. */
+function QuotaWarnings({ quota }: { quota: DailyQuota | undefined }) {
+  const { t, fmt } = useI18n();
+  if (!quota) return null;
+  return (
+    <>
+      {quota.low ? (
+        <Alert tone="warning" title={t.wecom.quotaLowTitle}>
+          {t.wecom.quotaLow({ remaining: quota.remaining, limit: quota.limit, resetsAt: fmt.dateTime(quota.resetsAt) })}
+        </Alert>
+      ) : null}
+      {quota.seatLimitSource === 'default' ? <p className="muted">{t.wecom.seatLimitDefault}</p> : null}
+    </>
+  );
+}
+
 export function WeComPage() {
   const { t, fmt } = useI18n();
   const health = useHealth();
@@ -106,7 +130,9 @@ export function WeComPage() {
 
   const sync = useDirectorySync(health.reload);
   const wecom = health.health?.wecom;
-  const details = wecom ? Object.entries(wecom).filter(([key]) => key !== 'status') : [];
+  // warnings: said by QuotaWarnings in words, not listed as a raw value.
+  const details = wecom ? Object.entries(wecom).filter(([key]) => key !== 'status' && key !== 'warnings') : [];
+  const dailyQuota = wecom?.dailyQuota as DailyQuota | undefined;
 
   return (
     <div className="stack">
@@ -128,6 +154,7 @@ export function WeComPage() {
             {sync.text}
           </p>
         ) : null}
+        <QuotaWarnings quota={dailyQuota} />
         {health.error ? (
           <ErrorView error={health.error} onRetry={health.reload} />
         ) : !health.health ? (
