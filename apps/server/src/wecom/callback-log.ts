@@ -49,7 +49,8 @@ export async function logInboundCallbacks(db: Db, callbacks: readonly InboundCal
 
   // `logged` inserts (a row only claimed by an older Pairview's dedupe store is this callback's, not yet logged:
   // it is filled in); `jobs` adds one job per logged row. A data-modifying WITH runs to completion; `jobs` runs
-  // because the final SELECT joins it, and count(*) reads add_jobs to its end.
+  // because the final SELECT joins it, and count(*) reads add_jobs to its end. The jobs need no job key: a row is
+  // logged once, and its job is added only here, with it (a key would only cost a random index insert per job).
   const { rows: inserted } = await sql<{ id: string; dedupe_key: string }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as input(dedupe_key text, event_type text, raw jsonb)
@@ -63,7 +64,7 @@ export async function logInboundCallbacks(db: Db, callbacks: readonly InboundCal
     ),
     jobs as (
       select count(*) as added from graphile_worker.add_jobs(array(
-        select (${HANDLE_CALLBACK_TASK}, json_build_object('callbackId', id), null, null, 5, 'callback:' || id, null, null)::graphile_worker.job_spec
+        select (${HANDLE_CALLBACK_TASK}, json_build_object('callbackId', id), null, null, 5, null, null, null)::graphile_worker.job_spec
         from logged
       ))
     )

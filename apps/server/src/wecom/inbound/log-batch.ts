@@ -20,6 +20,8 @@ export interface CallbackLogBatchOptions {
   maxInFlight?: number;
   /** Callbacks per statement at most. Default 256. */
   maxBatch?: number;
+  /** Called after each statement with its size and duration (the load bench reads it). */
+  onBatch?: (callbacks: number, milliseconds: number) => void;
 }
 
 interface Waiting {
@@ -33,6 +35,7 @@ export class CallbackLogBatch {
   readonly #clock: Clock;
   readonly #maxInFlight: number;
   readonly #maxBatch: number;
+  readonly #onBatch: CallbackLogBatchOptions['onBatch'];
   #waiting: Waiting[] = [];
   #inFlight = 0;
   #scheduled = false;
@@ -44,6 +47,7 @@ export class CallbackLogBatch {
     this.#clock = clock;
     this.#maxInFlight = options.maxInFlight ?? 2;
     this.#maxBatch = options.maxBatch ?? 256;
+    this.#onBatch = options.onBatch;
     if (!Number.isInteger(this.#maxInFlight) || this.#maxInFlight < 1) throw new RangeError(`maxInFlight must be a positive integer; got ${this.#maxInFlight}`);
     if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer; got ${this.#maxBatch}`);
   }
@@ -78,7 +82,9 @@ export class CallbackLogBatch {
     this.stats.batches += 1;
     this.stats.callbacks += batch.length;
     try {
+      const started = performance.now();
       const results = await logInboundCallbacks(this.#db, batch.map((w) => w.callback), this.#clock);
+      this.#onBatch?.(batch.length, performance.now() - started);
       batch.forEach((waiting, i) => waiting.resolve(results[i]!));
     } catch (error) {
       if (batch.length === 1) {

@@ -22,13 +22,15 @@ import type { AppPlugin } from '../../context.ts';
 import { publicAccess } from '../../auth/policies.ts';
 import { answerText } from './answers.ts';
 import { answerClickByApi, handleCallback, type InboundDeps } from './handle.ts';
-import { CallbackLogBatch } from './log-batch.ts';
+import { CallbackLogBatch, type CallbackLogBatchOptions } from './log-batch.ts';
 
 export const CALLBACK_PATH = '/wecom/callback';
 
 export interface CallbackPluginOptions {
   /** How long the answer may wait for the click's passive reply. Default the SDK's 3000 ms (WeCom waits 5 s). */
   replyDeadlineMs?: number;
+  /** How the callback log batches its writes (log-batch.ts); the defaults suit one process. */
+  logBatch?: CallbackLogBatchOptions;
 }
 
 export interface CallbackPlugin extends AppPlugin {
@@ -46,7 +48,7 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
         '(WECOM_CALLBACK_TOKEN and WECOM_ENCODING_AES_KEY, or the emulator\'s callback settings)',
     );
   }
-  const log = new CallbackLogBatch(deps.db, deps.clock);
+  const log = new CallbackLogBatch(deps.db, deps.clock, options.logBatch);
   const receiver = createCallbackHandler({
     token: callbackToken,
     encodingAESKey,

@@ -1,6 +1,6 @@
 /**
  * The graphile-worker task of the inbound side: `handle_wecom_callback` handles one logged callback (handle.ts).
- * Added by logInboundCallback in the transaction that logs the callback (job key `callback:<id>`, 5 attempts);
+ * Added by logInboundCallbacks in the statement that logs the callback (one job per logged row, 5 attempts);
  * a failure throws, and graphile-worker retries it with backoff.
  */
 import type { Task, TaskList } from 'graphile-worker';
