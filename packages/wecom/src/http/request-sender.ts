@@ -102,6 +102,9 @@ export class RequestSender implements ApiCaller {
     let tokenRetried = false;
 
     for (let attempt = 1; ; attempt++) {
+      // The token first: a quota unit must reach WeCom soon after it is taken (the limiter's margin), not after a
+      // gettoken that may wait for another process's refresh.
+      let token = usesToken ? await this.accessToken.get(request.signal) : undefined;
       let waited;
       try {
         waited = await this.limiter.acquire(quotas, acquireOptions);
@@ -114,7 +117,8 @@ export class RequestSender implements ApiCaller {
       if (typeof waited === 'number' && waited > 0) {
         this.events.emit('limiter:wait', { path: request.path, quotas: quotaNames, waitedMs: waited });
       }
-      const token = usesToken ? await this.accessToken.get(request.signal) : undefined;
+      // A long wait may have outlived the cached token's refresh point: the cache answers from memory if not.
+      if (usesToken && typeof waited === 'number' && waited > 0) token = await this.accessToken.get(request.signal);
       const result = await this.#attempt(request, token, attempt);
       if (result.ok) return result.json as T;
 

@@ -51,8 +51,8 @@ export interface QuotaLimiterOptions {
   /** Reject instead of waiting longer than this (RateLimitWaitError). Default: wait as long as the quota needs. */
   maxWaitMs?: number;
   /**
-   * Units taken ahead are used within this or given back. It must stay below the windows' margin (1 s): a unit the
-   * store counted at one moment must reach WeCom before that margin is spent. Default 500 ms.
+   * Units taken ahead are used within this or given back (and within half the windows' margin, whichever is
+   * shorter: a unit the store counted at one moment must reach WeCom before that margin is spent). Default 500 ms.
    */
   leaseMs?: number;
 }
@@ -116,6 +116,11 @@ interface Pool {
   /** The windows with no reserve, for giving units back. */
   windows: readonly ResolvedWindow[];
   lease: number;
+  /**
+   * How long a lot may be held: the limiter's leaseMs, but never more than half the windows' margin — a unit the
+   * store counted when it was granted must reach WeCom before that margin is spent.
+   */
+  leaseTtl: number;
   lots: Lot[];
   /** Per priority: a store request for it is on its way. */
   inflight: boolean[];
@@ -306,6 +311,7 @@ export class QuotaLimiter implements RateLimiter {
         name: claim.name,
         windows: rule.windows.map((w) => resolveWindow(w)),
         lease: rule.lease ?? 0,
+        leaseTtl: Math.min(this.#leaseMs, ...rule.windows.map((w) => resolveWindow(w)).filter((w) => w.marginMs > 0).map((w) => w.marginMs / 2)),
         lots: [],
         inflight: QUOTA_PRIORITIES.map(() => false),
         notBefore: QUOTA_PRIORITIES.map(() => 0),
@@ -531,7 +537,7 @@ export class QuotaLimiter implements RateLimiter {
       pool.inflight[priority] = false;
       if (result.granted > 0) {
         // The store counted them at `now`; they must reach WeCom within the margin from then.
-        pool.lots.push({ units: result.granted, priority, grantedAt: now, expiresAt: now + this.#leaseMs });
+        pool.lots.push({ units: result.granted, priority, grantedAt: now, expiresAt: now + pool.leaseTtl });
         for (let p = 0; p <= priority; p++) pool.notBefore[p] = 0;
       } else {
         if (result.retryAt < 0) pool.error = new RateLimitWaitError([pool.name], Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY, `quota ${pool.name} can never grant ${takes[i]!.request.min} units`);
