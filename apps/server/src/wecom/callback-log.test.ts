@@ -14,8 +14,8 @@ describe('inbound callback log', () => {
 
   it('logs a callback once with one handler job; WeCom\'s retry of the same callback is a duplicate', async () => {
     const callback = { dedupeKey: 'zhangsan:1700000000:enter_agent', eventType: 'event:enter_agent', raw: { FromUserName: 'zhangsan' } };
-    const first = await logInboundCallback(database.db, callback, clock);
-    const again = await logInboundCallback(database.db, callback, clock);
+    const first = await logInboundCallback(database.pool, callback, clock);
+    const again = await logInboundCallback(database.pool, callback, clock);
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ id: first.id, duplicate: true });
     expect((await queuedJobs(database.db, HANDLE_CALLBACK_TASK)).map((j) => j.payload)).toEqual([{ callbackId: first.id }]);

@@ -170,7 +170,7 @@ describe('WeCom callbacks → Pairview', () => {
 
     it('never handles a callback twice, even when two handlers race for it', async () => {
       const { id } = await logInboundCallback(
-        db(),
+        h.database.pool,
         { dedupeKey: 'race:text:1', eventType: 'text', raw: parseCallbackXml(serializeCallbackXml(textEvent('guojun', 'pending', '7000000000000000006'))) },
         h.deps.clock,
       );
@@ -384,7 +384,7 @@ describe('WeCom callbacks → Pairview', () => {
         responseCode,
         selectedItems: [],
       };
-      await logInboundCallback(db(), { dedupeKey: `job-click:${interviewId}`, eventType: 'event:template_card_event', raw: parseCallbackXml(serializeCallbackXml(event)) }, h.deps.clock);
+      await logInboundCallback(h.database.pool, { dedupeKey: `job-click:${interviewId}`, eventType: 'event:template_card_event', raw: parseCallbackXml(serializeCallbackXml(event)) }, h.deps.clock);
       await h.runJobs();
       expect(await responseOf(interviewId, 'huangjing')).toBe('accepted');
       expect(cardOf('huangjing', msgid).replaceName).toBe('已接受');

@@ -18,7 +18,7 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
   const jobIdsFor = async (ids: readonly string[]) => (await queuedJobs(database.db, HANDLE_CALLBACK_TASK)).filter((j) => ids.includes(j.payload.callbackId as string));
 
   it('writes the callbacks of one turn in one statement, each with its own row and job', async () => {
-    const batch = new CallbackLogBatch(database.db, systemClock);
+    const batch = new CallbackLogBatch(database.pool, systemClock);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batch.log(text(`turn:${i}`))));
     expect(batch.stats).toEqual({ batches: 1, callbacks: 20 });
     expect(results.every((r) => !r.duplicate)).toBe(true);
@@ -31,7 +31,7 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
   });
 
   it('logs a key once: a repeat in the same batch and a later retry are duplicates with the first id, and add no job', async () => {
-    const batch = new CallbackLogBatch(database.db, systemClock);
+    const batch = new CallbackLogBatch(database.pool, systemClock);
     const [first, repeat, other] = await Promise.all([batch.log(text('dup:a')), batch.log(text('dup:a')), batch.log(text('dup:b'))]);
     expect(first).toMatchObject({ duplicate: false });
     expect(repeat).toEqual({ id: first!.id, duplicate: true });
@@ -42,7 +42,7 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
   });
 
   it('fails only the callback PostgreSQL refuses; the others of its batch are logged', async () => {
-    const batch = new CallbackLogBatch(database.db, systemClock);
+    const batch = new CallbackLogBatch(database.pool, systemClock);
     // jsonb has no \u0000: this raw is refused, and with it the whole first statement.
     const outcomes = await Promise.allSettled([batch.log(text('bad:ok1')), batch.log(text('bad:nul', { Content: 'a\u0000b' })), batch.log(text('bad:ok2'))]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -51,7 +51,7 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
   });
 
   it('keeps at most maxInFlight batches in flight; the rest join the next batch', async () => {
-    const batch = new CallbackLogBatch(database.db, systemClock, { maxInFlight: 1, maxBatch: 5 });
+    const batch = new CallbackLogBatch(database.pool, systemClock, { maxInFlight: 1, maxBatch: 5 });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => batch.log(text(`cap:${i}`))));
     expect(batch.stats).toEqual({ batches: 3, callbacks: 12 });
     expect(new Set(results.map((r) => r.id)).size).toBe(12);
@@ -59,11 +59,11 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
 
   it('fills a row claimed by an older Pairview\'s dedupe store, and answers in the order asked', async () => {
     await database.db.insertInto('inbound_callbacks').values({ dedupe_key: 'old:claimed', event_type: 'claimed', raw: JSON.stringify(null), received_at: new Date() }).execute();
-    const results = await logInboundCallbacks(database.db, [text('old:new'), text('old:claimed')], systemClock);
+    const results = await logInboundCallbacks(database.pool, [text('old:new'), text('old:claimed')], systemClock);
     const rows = await rowsFor('old:');
     expect(results.map((r) => r.id)).toEqual(['old:new', 'old:claimed'].map((key) => rows.find((r) => r.dedupe_key === key)!.id));
     expect(results.map((r) => r.duplicate)).toEqual([false, false]);
     expect(rows.find((r) => r.dedupe_key === 'old:claimed')).toMatchObject({ event_type: 'text', raw: { Content: 'old:claimed' } });
-    expect(await logInboundCallbacks(database.db, [], systemClock)).toEqual([]);
+    expect(await logInboundCallbacks(database.pool, [], systemClock)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@
  * instead of taking the others of its batch with it.
  */
 import type { Clock } from '../../clock.ts';
-import type { Db } from '../../db/pool.ts';
+import type pg from 'pg';
 import { logInboundCallbacks, type InboundCallback, type LoggedCallback } from '../callback-log.ts';
 
 export interface CallbackLogBatchOptions {
@@ -31,7 +31,7 @@ interface Waiting {
 }
 
 export class CallbackLogBatch {
-  readonly #db: Db;
+  readonly #pool: pg.Pool;
   readonly #clock: Clock;
   readonly #maxInFlight: number;
   readonly #maxBatch: number;
@@ -42,8 +42,8 @@ export class CallbackLogBatch {
   /** Batches written, and callbacks in them: what the tests and the load bench read. */
   readonly stats = { batches: 0, callbacks: 0 };
 
-  constructor(db: Db, clock: Clock, options: CallbackLogBatchOptions = {}) {
-    this.#db = db;
+  constructor(pool: pg.Pool, clock: Clock, options: CallbackLogBatchOptions = {}) {
+    this.#pool = pool;
     this.#clock = clock;
     this.#maxInFlight = options.maxInFlight ?? 2;
     this.#maxBatch = options.maxBatch ?? 256;
@@ -83,7 +83,7 @@ export class CallbackLogBatch {
     this.stats.callbacks += batch.length;
     try {
       const started = performance.now();
-      const results = await logInboundCallbacks(this.#db, batch.map((w) => w.callback), this.#clock);
+      const results = await logInboundCallbacks(this.#pool, batch.map((w) => w.callback), this.#clock);
       this.#onBatch?.(batch.length, performance.now() - started);
       batch.forEach((waiting, i) => waiting.resolve(results[i]!));
     } catch (error) {
@@ -94,7 +94,7 @@ export class CallbackLogBatch {
       // Nothing of the batch was written (one statement): each callback gets its own try.
       for (const waiting of batch) {
         try {
-          const [result] = await logInboundCallbacks(this.#db, [waiting.callback], this.#clock);
+          const [result] = await logInboundCallbacks(this.#pool, [waiting.callback], this.#clock);
           waiting.resolve(result!);
         } catch (alone) {
           waiting.reject(alone);

@@ -48,7 +48,7 @@ export function createCallbackPlugin(deps: InboundDeps, options: CallbackPluginO
         '(WECOM_CALLBACK_TOKEN and WECOM_ENCODING_AES_KEY, or the emulator\'s callback settings)',
     );
   }
-  const log = new CallbackLogBatch(deps.db, deps.clock, options.logBatch);
+  const log = new CallbackLogBatch(deps.pool, deps.clock, options.logBatch);
   const receiver = createCallbackHandler({
     token: callbackToken,
     encodingAESKey,
