@@ -1,16 +1,22 @@
 /**
- * Sends per second through the in-memory limiter: the cost of `acquire` with the documented quotas, as the
- * pipeline calls it for message/send (`api:/cgi-bin/message/send` + one `member:` quota per recipient).
+ * What a send costs in the quota limiter (issue 10: "design it so the cost per send is low — measure"): `acquire`
+ * as the pipeline calls it for message/send — the per-API and per-IP quotas, one `member:` quota per recipient and
+ * the day's person-times — on the memory store (one process) and on the PostgreSQL store (a cluster), one call at a
+ * time and 16 at once (the limiter gathers what waiting sends need into one store round trip).
  *
- * The clock is simulated and advances 25 ms per send, the most the per-corp quota allows over an hour
- * (150,000/h), spread over 10,000 members (a 10-member send reaches each member once every 25 s of simulated
- * time: well under 30/min and 1,000/h however long the bench runs), so no call waits: the number is the
- * limiter's own throughput with realistic log sizes, not WeCom's quota. A call that would have to wait fails
- * the bench at once (a wait on the simulated clock would never end).
+ * The clock is simulated and advances 25 ms per send, the most the per-corp quota allows over an hour (150,000/h),
+ * spread over 10,000 members, so no call waits for a quota: the number is the limiter's own cost, not WeCom's quota.
+ * A call that would have to wait fails the bench (maxWaitMs 0). The PostgreSQL rows need a database
+ * (TEST_DATABASE_URL, DATABASE_URL or 127.0.0.1:5432); without one they are left out.
  * Run alone: `node packages/wecom/bench/limiter.ts`; bench/index.ts calls benchLimiter().
  */
 import { Bench } from 'tinybench';
-import { MemoryRateLimiter } from '../src/limiter/memory.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/postgres.ts';
+import { QuotaLimiter } from '../src/limiter/limiter.ts';
+import { MemoryQuotaStore } from '../src/limiter/memory-store.ts';
+import { PostgresQuotaStore } from '../src/limiter/postgres-store.ts';
+import { wecomQuotaRules } from '../src/limiter/rules.ts';
+import type { QuotaStore } from '../src/limiter/store.ts';
 import { rowsOf, type BenchRow } from './rows.ts';
 
 export interface LimiterBenchOptions {
@@ -23,56 +29,69 @@ export interface LimiterBenchOptions {
 const MEMBERS = Array.from({ length: 10_000 }, (_, i) => `member:user${i}`);
 const STEP_MS = 25;
 
-function simulated() {
+function simulated(store: QuotaStore) {
   let now = Date.UTC(2026, 0, 1);
   let n = 0;
-  const limiter = new MemoryRateLimiter({
+  const limiter = new QuotaLimiter({
+    store,
+    rules: wecomQuotaRules({ seatLimit: 100_000 }),
+    // Each simulated clock runs on its own: quotas of their own (corp, and egress IP), so none sees another's time.
+    scope: { corpId: `wwbench${Math.random().toString(36).slice(2, 8)}`, agentId: 1, egress: Math.random().toString(36).slice(2, 10) },
     now: () => now,
-    timers: {
-      // The simulated clock only moves when a task runs, so a wait could never end: fail the acquire instead.
-      setTimeout: () => {
-        throw new Error('a limiter bench task had to wait: the simulated clock is too slow for the quotas');
-      },
-      clearTimeout: () => undefined,
-    },
+    maxWaitMs: 0,
+    // The simulated clock moves only when a task runs: timers (a lot's lease) are not needed to end.
+    timers: { setTimeout: () => 0, clearTimeout: () => undefined },
   });
   return {
     limiter,
-    next(): number {
+    send(members: number) {
       now += STEP_MS;
-      return n++;
+      const i = n++;
+      const quotas: (string | { quota: string; units: number })[] = ['api:/cgi-bin/message/send', 'ip:/cgi-bin/message/send'];
+      for (let k = 0; k < members; k++) quotas.push(MEMBERS[(i * members + k) % MEMBERS.length]!);
+      quotas.push({ quota: 'day:message', units: members });
+      return limiter.acquire(quotas, { priority: 'normal' });
     },
   };
 }
 
 export async function benchLimiter(options: LimiterBenchOptions = {}): Promise<BenchRow[]> {
-  const one = simulated();
-  const ten = simulated();
-  const api = simulated();
-  const bench = new Bench({ time: options.time ?? 1000 });
-  bench
-    .add('acquire: message/send to 1 member', async () => {
-      const i = one.next();
-      await one.limiter.acquire(['api:/cgi-bin/message/send', MEMBERS[i % MEMBERS.length]!]);
-    })
-    .add('acquire: message/send to 10 members', async () => {
-      const i = ten.next();
-      const quotas = ['api:/cgi-bin/message/send'];
-      for (let k = 0; k < 10; k++) quotas.push(MEMBERS[(i * 10 + k) % MEMBERS.length]!);
-      await ten.limiter.acquire(quotas);
-    })
-    .add('acquire: per-API quota only (user/get)', async () => {
-      api.next();
-      await api.limiter.acquire(['api:/cgi-bin/user/get']);
-    });
-  await bench.run();
-  // A task whose acquire had to wait failed; rowsOf reports it instead of a number.
-  const rows = rowsOf(bench);
-  if (options.print ?? true) {
-    console.log('Sends per second through the in-memory limiter (documented quotas, simulated clock, no waits)');
-    console.table(rows);
+  let database: TestDatabase | undefined;
+  let postgres: PostgresQuotaStore | undefined;
+  try {
+    database = await createTestDatabase('wecom_limiter_bench');
+    postgres = new PostgresQuotaStore({ connectionString: database.url });
+    await postgres.ensureSchema();
+  } catch {
+    postgres = undefined; // no database here: memory rows only
   }
-  return rows;
+  try {
+    const one = simulated(new MemoryQuotaStore());
+    const tenMembers = simulated(new MemoryQuotaStore());
+    const bench = new Bench({ time: options.time ?? 1000 });
+    bench.add('memory: message/send to 1 member', () => one.send(1)).add('memory: message/send to 10 members', () => tenMembers.send(10));
+    if (postgres) {
+      const single = simulated(postgres);
+      const concurrent = simulated(postgres);
+      bench
+        .add('PostgreSQL: message/send to 1 member, one at a time', () => single.send(1))
+        .add('PostgreSQL: 16 sends at once (one task = 16 sends)', async () => {
+          await Promise.all(Array.from({ length: 16 }, () => concurrent.send(1)));
+        });
+    }
+    await bench.run();
+    const rows = rowsOf(bench);
+    if (options.print ?? true) {
+      console.log('What acquire costs per send (documented quotas + the day\'s, simulated clock, no waits)');
+      console.table(rows);
+      const many = rows.find((r) => r.task.startsWith('PostgreSQL: 16'));
+      if (many) console.log(`PostgreSQL, 16 at once: ${Math.round(many.opsPerSecond * 16)} sends/s, ${(many.meanMicroseconds / 16).toFixed(0)} µs per send`);
+    }
+    return rows;
+  } finally {
+    await postgres?.close();
+    await database?.drop();
+  }
 }
 
 if (import.meta.main) {

@@ -146,6 +146,11 @@ export class QuotaLimiter implements RateLimiter {
   readonly #maxWaitMs: number;
   readonly #leaseMs: number;
   readonly #pools = new Map<string, Pool>();
+  /** The pools holding lots (the only ones a pass looks at for expiry and give-backs). */
+  readonly #holding = new Set<Pool>();
+  /** Pools whose last store request failed: their waiters get the error. */
+  readonly #failed = new Set<Pool>();
+  #passes = 0;
   /** Sorted by priority, then arrival. */
   #waiters: Waiter[] = [];
   #seq = 0;
@@ -355,15 +360,16 @@ export class QuotaLimiter implements RateLimiter {
     let wake = Number.POSITIVE_INFINITY;
 
     // Lots past their time may not be used (the store counted them then); give them back.
-    for (const pool of this.#pools.values()) {
+    for (const pool of this.#holding) {
       const expired = pool.lots.filter((lot) => lot.expiresAt <= now);
       if (expired.length > 0) {
         pool.lots = pool.lots.filter((lot) => lot.expiresAt > now);
         this.#giveBack(pool, expired);
       }
       if (pool.lots.length > 0) wake = Math.min(wake, pool.lots[0]!.expiresAt);
-      if (pool.lots.length === 0 && !pool.inflight.includes(true) && pool.notBefore.every((t) => t <= now) && this.#pools.size > 1024) this.#pools.delete(pool.key);
+      else this.#holding.delete(pool);
     }
+    this.#sweep(now);
 
     // 1. Serve, in priority order, every waiter whose units are all here.
     const earmarked = new Map<string, number>();
@@ -395,7 +401,8 @@ export class QuotaLimiter implements RateLimiter {
       unserved.push(waiter);
       still.push(waiter);
     }
-    for (const pool of this.#pools.values()) pool.error = undefined;
+    for (const pool of this.#failed) pool.error = undefined;
+    this.#failed.clear();
 
     // 2. A lot taken for a more urgent send cannot serve the less urgent ones still waiting for that quota: it goes
     //    back, and since the store has those units again, the less urgent need not keep to what it said before.
@@ -465,8 +472,9 @@ export class QuotaLimiter implements RateLimiter {
 
     // 4. A per-member unit nobody awake waits for goes back at once: it is that member's, not this process's (a hot
     //    quota's lot stays for the next sends until its lease ends).
-    for (const pool of this.#pools.values()) {
+    for (const pool of this.#holding) {
       if (pool.lease === 0 && pool.lots.length > 0 && !active.has(pool.key)) this.#giveBack(pool, pool.lots.splice(0));
+      if (pool.lots.length === 0) this.#holding.delete(pool);
     }
 
     for (const need of needs.values()) {
@@ -484,6 +492,15 @@ export class QuotaLimiter implements RateLimiter {
     }
     this.#scheduleFlush();
     this.#sleepUntil(wake);
+  }
+
+  /** Now and then, forgets the pools of quotas nobody used lately (members not messaged), so memory stays flat. */
+  #sweep(now: number): void {
+    if (++this.#passes % 4096 !== 0 || this.#pools.size < 4096) return;
+    const waitedFor = new Set(this.#waiters.flatMap((w) => w.claims.map((c) => c.key)));
+    for (const pool of this.#pools.values()) {
+      if (pool.lots.length === 0 && !pool.inflight.includes(true) && pool.notBefore.every((t) => t <= now) && !waitedFor.has(pool.key)) this.#pools.delete(pool.key);
+    }
   }
 
   #sleepUntil(at: number): void {
@@ -527,6 +544,7 @@ export class QuotaLimiter implements RateLimiter {
       for (const { pool, priority } of takes) {
         pool.inflight[priority] = false;
         pool.error = error;
+        this.#failed.add(pool);
       }
       this.#pump();
       return;
@@ -538,9 +556,13 @@ export class QuotaLimiter implements RateLimiter {
       if (result.granted > 0) {
         // The store counted them at `now`; they must reach WeCom within the margin from then.
         pool.lots.push({ units: result.granted, priority, grantedAt: now, expiresAt: now + pool.leaseTtl });
+        this.#holding.add(pool);
         for (let p = 0; p <= priority; p++) pool.notBefore[p] = 0;
       } else {
-        if (result.retryAt < 0) pool.error = new RateLimitWaitError([pool.name], Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY, `quota ${pool.name} can never grant ${takes[i]!.request.min} units`);
+        if (result.retryAt < 0) {
+          pool.error = new RateLimitWaitError([pool.name], Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY, `quota ${pool.name} can never grant ${takes[i]!.request.min} units`);
+          this.#failed.add(pool);
+        }
         else for (let p = priority; p < pool.notBefore.length; p++) pool.notBefore[p] = Math.max(pool.notBefore[p]!, result.retryAt, answeredAt + 1);
       }
     });
