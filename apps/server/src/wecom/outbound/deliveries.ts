@@ -20,6 +20,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { batched } from '../../notifications/batch.ts';
 import type { DeliveryStatus, OutboundDb, WeComDeliveriesTable } from './tables.ts';
+import { toPerson, type PersonView } from './view.ts';
 
 export type DeliveryRow = Selectable<WeComDeliveriesTable>;
 
@@ -79,16 +80,35 @@ const ASYNC_COMMIT = sql`(select set_config('synchronous_commit', 'off', true))`
 
 /** The delivery statements of one notifier, batched across the jobs that run at once. */
 export function deliveryStatements(db: OutboundDb, clock: Clock) {
-  /** Every recipient row of an outbox row, by person. */
-  const load = batched<string, Map<string, DeliveryRow>>(async (outboxIds) => {
-    const rows = await db.selectFrom('wecom_deliveries').selectAll().where('outbox_id', '=', sql<string>`any(${[...new Set(outboxIds)]}::uuid[])`).execute();
+  /**
+   * What a delivery reads first, in one statement for every delivery starting at once: the recipient rows of its
+   * outbox row (by person) and its recipients as people.
+   */
+  const load = batched<{ outboxId: string; people: readonly string[] }, { rows: Map<string, DeliveryRow>; people: Map<string, PersonView> }>(async (items) => {
+    const outboxIds = [...new Set(items.map((i) => i.outboxId))];
+    const personIds = [...new Set(items.flatMap((i) => i.people))];
+    const { rows } = await sql<{ kind: 'delivery' | 'person'; row: Record<string, unknown> }>`
+      select 'delivery' as kind, to_json(d) as row from wecom_deliveries d where d.outbox_id = any(${outboxIds}::uuid[])
+      union all
+      select 'person', json_build_object('id', p.id, 'name', p.name, 'english_name', p.english_name, 'wecom_userid', p.wecom_userid, 'active', p.active)
+      from people p where p.id = any(${personIds}::uuid[])`.execute(db);
     const byOutbox = new Map<string, Map<string, DeliveryRow>>();
-    for (const row of rows) {
-      let map = byOutbox.get(row.outbox_id);
-      if (!map) byOutbox.set(row.outbox_id, (map = new Map()));
-      map.set(row.person_id, row);
+    const people = new Map<string, PersonView>();
+    for (const { kind, row } of rows) {
+      if (kind === 'person') {
+        const person = toPerson(row as Parameters<typeof toPerson>[0]);
+        people.set(person.id, person);
+        continue;
+      }
+      const delivery = row as unknown as DeliveryRow;
+      let map = byOutbox.get(delivery.outbox_id);
+      if (!map) byOutbox.set(delivery.outbox_id, (map = new Map()));
+      map.set(delivery.person_id, delivery);
     }
-    return outboxIds.map((id) => byOutbox.get(id) ?? new Map());
+    return items.map((i) => ({
+      rows: byOutbox.get(i.outboxId) ?? new Map(),
+      people: new Map(i.people.flatMap((id) => (people.has(id) ? [[id, people.get(id)!] as const] : []))),
+    }));
   });
 
   /** Marks the recipient as being sent `message`, before it goes: a crash after this resends the same body. */

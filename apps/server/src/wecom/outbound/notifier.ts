@@ -18,7 +18,6 @@
  * 4 and 5 are shared by the deliveries running at once (one statement for many; deliveries.ts).
  */
 import { RateLimitWaitError, type Message, type QuotaPriority } from '@pairview/wecom';
-import { batched } from '../../notifications/batch.ts';
 import type { DomainNotification } from '../../notifications/notification.ts';
 import type { DeliveryOutcome, Notifier, OutboundNotification } from '../../notifications/notifier.ts';
 import { deliveryPriority } from '../../notifications/priority.ts';
@@ -42,7 +41,7 @@ import type { RenderEnv } from './format.ts';
 import { stringsFor } from './i18n/index.ts';
 import { planNotification, type CardMeta, type DropAll, type Plan } from './plan.ts';
 import { outboundDb } from './tables.ts';
-import { loadPeople, type PersonView } from './view.ts';
+import type { PersonView } from './view.ts';
 
 /**
  * WeCom's longest duplicate-check interval, 4 hours (§3.1): a retry within it is recognised as a repeat. The
@@ -84,10 +83,6 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
   const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
   const planDeps = { db: deps.db, outbound, client: deps.client, clock: deps.clock, log: deps.log };
   const deliveries = deliveryStatements(outbound, deps.clock);
-  const people = batched<readonly string[], Map<string, PersonView>>(async (lists) => {
-    const all = await loadPeople(deps.db, [...new Set(lists.flat())]);
-    return lists.map((ids) => new Map(ids.flatMap((id) => (all.has(id) ? [[id, all.get(id)!] as const] : []))));
-  });
   const settle = async (outboxId: string, personId: string, final: Final): Promise<RecipientOutcome> => ({
     status: 'settled',
     settled: await deliveries.settle(outboxId, personId, final),
@@ -172,7 +167,7 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
     async deliver(message: OutboundNotification): Promise<DeliveryOutcome> {
       const { outboxId, notification } = message;
       const recipients = [...new Set(notification.recipients)];
-      const [rows, found] = await Promise.all([deliveries.load(outboxId), people(recipients)]);
+      const { rows, people: found } = await deliveries.load({ outboxId, people: recipients });
       const results = new Map<string, Settled>();
       for (const [personId, row] of rows) if (isSettled(row)) results.set(personId, settledOf(row));
       const pending = recipients.filter((id) => !results.has(id));

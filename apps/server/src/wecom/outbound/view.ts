@@ -38,7 +38,7 @@ export interface InterviewView {
 
 const personColumns = ['p.id', 'p.name', 'p.english_name', 'p.wecom_userid', 'p.active'] as const;
 
-function toPerson(row: { id: string; name: string; english_name: string | null; wecom_userid: string; active: boolean }): PersonView {
+export function toPerson(row: { id: string; name: string; english_name: string | null; wecom_userid: string; active: boolean }): PersonView {
   return { id: row.id, name: row.name, englishName: row.english_name, wecomUserId: row.wecom_userid, active: row.active };
 }
 
