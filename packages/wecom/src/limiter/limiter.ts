@@ -532,13 +532,17 @@ export class QuotaLimiter implements RateLimiter {
     const takes = this.#queuedTakes.splice(0);
     const releases = this.#queuedReleases.splice(0);
     const now = this.#now();
-    if (releases.length > 0) await this.store.release(releases, now).catch(() => undefined); // lost units only cost capacity
-    if (takes.length === 0) return;
+    if (takes.length === 0) {
+      if (releases.length > 0) await this.store.release(releases, now).catch(() => undefined); // lost units only cost capacity
+      return;
+    }
     let results: TakeResult[];
     try {
+      // Units given back go first, in the same round trip: the takes may need them.
       results = await this.store.take(
         takes.map((t) => t.request),
         now,
+        releases,
       );
     } catch (error) {
       for (const { pool, priority } of takes) {

@@ -16,8 +16,9 @@ export class MemoryQuotaStore implements QuotaStore {
     return entry.state;
   }
 
-  async take(requests: readonly TakeRequest[], now: number): Promise<TakeResult[]> {
+  async take(requests: readonly TakeRequest[], now: number, releases: readonly ReleaseRequest[] = []): Promise<TakeResult[]> {
     this.#sweep(now);
+    if (releases.length > 0) await this.release(releases, now);
     return requests.map((r) => takeFrom(r, r.windows.map((w) => this.#state(r.key, w, now)), now));
   }
 

@@ -207,10 +207,13 @@ export class RedisQuotaStore implements QuotaStore {
     return Array.isArray(parsed) ? parsed : [];
   }
 
-  async take(requests: readonly TakeRequest[], now: number): Promise<TakeResult[]> {
-    if (requests.length === 0) return [];
-    const results = await this.#run<TakeResult>(now, requests.map((r) => ({ op: 'take', key: r.key, windows: r.windows, min: r.min, max: r.max })));
-    return results.map((r) => ({ granted: Number(r.granted), retryAt: Number(r.retryAt) }));
+  async take(requests: readonly TakeRequest[], now: number, releases: readonly ReleaseRequest[] = []): Promise<TakeResult[]> {
+    if (requests.length === 0) return (await this.release(releases, now), []);
+    const results = await this.#run<TakeResult>(now, [
+      ...releases.map((r) => ({ op: 'release', key: r.key, windows: r.windows, units: r.units, at: Math.round(r.takenAt) })),
+      ...requests.map((r) => ({ op: 'take', key: r.key, windows: r.windows, min: r.min, max: r.max })),
+    ]);
+    return results.slice(releases.length).map((r) => ({ granted: Number(r.granted), retryAt: Number(r.retryAt) }));
   }
 
   async release(requests: readonly ReleaseRequest[], now: number): Promise<void> {

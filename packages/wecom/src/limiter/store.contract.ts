@@ -134,6 +134,14 @@ export function quotaStoreContract(name: string, subject: QuotaStoreSubject): vo
       expect((await takeOne(store, today, day(), T0 + 2, 1, 10)).granted).toBe(3);
     });
 
+    it('take with releases: the units given back first, in the same round trip', async () => {
+      const store = await open();
+      const key = freshKey('release-then-take');
+      await takeOne(store, key, member(), T0, 30);
+      const [result] = await store.take([{ key, windows: member(), min: 2, max: 2 }], T0 + 1, [{ key, windows: member(), units: 2, takenAt: T0 }]);
+      expect(result).toEqual({ granted: 2, retryAt: T0 + 1 });
+    });
+
     it('block: nothing before its end, then as before', async () => {
       const store = await open();
       const key = freshKey('block');

@@ -20,8 +20,11 @@ export interface ReleaseRequest {
 }
 
 export interface QuotaStore {
-  /** Grants each request between `min` and `max` units of all its windows, or says when to ask again. */
-  take(requests: readonly TakeRequest[], now: number): Promise<TakeResult[]>;
+  /**
+   * Grants each request between `min` and `max` units of all its windows, or says when to ask again. `releases`,
+   * when given, are applied first in the same round trip (units given back, so the takes can have them).
+   */
+  take(requests: readonly TakeRequest[], now: number, releases?: readonly ReleaseRequest[]): Promise<TakeResult[]>;
   /** Gives back units that were granted and never used. */
   release(requests: readonly ReleaseRequest[], now: number): Promise<void>;
   /** Grants nothing of `key` before `until` (WeCom answered 45009: its block lasts 60 s). */
