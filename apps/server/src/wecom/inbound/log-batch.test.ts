@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase, queuedJobs, type MigratedTestDatabase } from '../../../test/helpers.ts';
 import { systemClock } from '../../clock.ts';
@@ -55,6 +56,16 @@ describe('CallbackLogBatch and logInboundCallbacks', () => {
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => batch.log(text(`cap:${i}`))));
     expect(batch.stats).toEqual({ batches: 3, callbacks: 12 });
     expect(new Set(results.map((r) => r.id)).size).toBe(12);
+  });
+
+  it('leaves the connection\'s plan_cache_mode as it was (the statement sets it for its own transaction)', async () => {
+    const single = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      await logInboundCallbacks(single, [text('plans:1')], systemClock);
+      expect((await single.query('show plan_cache_mode')).rows[0]).toEqual({ plan_cache_mode: 'auto' });
+    } finally {
+      await single.end();
+    }
   });
 
   it('fills a row claimed by an older Pairview\'s dedupe store, and answers in the order asked', async () => {
