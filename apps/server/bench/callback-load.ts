@@ -17,6 +17,8 @@
  * little over 2,000) and the capacity (128 connections sending back to back). --requests N scales the first to N
  * requests and the second alike; --json prints one JSON object a line per scenario. Bounded: only 127.0.0.1, a fixed number of requests per scenario,
  * and at most MAX_SECONDS per scenario. --profile writes the server process's CPU profile (node --cpu-prof) to DIR.
+ * --floor first runs the first load against a bare 200 route of the same server process: what autocannon and the
+ * machine add by themselves.
  * BENCH_LOG_MAX_IN_FLIGHT=n runs the server with that many callback-log statements in flight (default 2).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -107,8 +109,14 @@ async function serve(): Promise<void> {
   );
   const app = await buildApp({ config, db: database.db, pool: database.pool, clock: systemClock, plugins: [plugin], logLevel: config.logLevel });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
+  // The harness's own floor, in this same process: a route that reads the body and answers an empty 200.
+  const { default: Fastify } = await import('fastify');
+  const bare = Fastify({ logger: false });
+  bare.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  bare.all('/*', async (_request, reply) => reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(''));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const portOf = (server: { address(): unknown }) => (server.address() as { port: number }).port;
+  process.send!({ port: portOf(app.server), floorPort: portOf(bare.server) });
   process.on('message', async (message) => {
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage();
@@ -118,6 +126,7 @@ async function serve(): Promise<void> {
       process.send!({ cpuMicroseconds: user + system, batches: plugin.logStats?.() ?? null, statementP50Ms: at(0.5), statementP99Ms: at(0.99) });
       return;
     }
+    await bare.close();
     await app.close();
     await plugin.idle();
     await client.close();
@@ -128,6 +137,8 @@ async function serve(): Promise<void> {
 
 interface ServerProcess {
   url: string;
+  /** The bare 200 route of the same process (the harness floor). */
+  floorUrl: string;
   /** CPU time the server process has used so far (user + system), and its callback log's batches so far. */
   usage(): Promise<{ cpuMicroseconds: number; batches: { batches: number; callbacks: number } | null; statementP50Ms: number | null; statementP99Ms: number | null }>;
   stop(): Promise<void>;
@@ -152,12 +163,13 @@ async function startServer(databaseUrl: string, app: BenchApp, profileDir: strin
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // The server's request log goes where production's would (a file or pipe): here /dev/null, still written.
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { port: number }).port));
+  const { port, floorPort } = await new Promise<{ port: number; floorPort: number }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { port: number; floorPort: number }));
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before it listened`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    floorUrl: `http://127.0.0.1:${floorPort}`,
     usage() {
       const answer = new Promise<Awaited<ReturnType<ServerProcess['usage']>>>((resolve) => child.once('message', (message) => resolve(message as Awaited<ReturnType<ServerProcess['usage']>>)));
       child.send('cpu');
@@ -279,7 +291,20 @@ async function countLogged(pool: { query: (sql: string) => Promise<{ rows: Count
   return rows[0]!;
 }
 
-export async function benchCallbackLoad(options: { scenarios?: readonly LoadScenario[]; profileDir?: string } = {}): Promise<CallbackLoadResult[]> {
+/** The first scenario's load against the bare 200 route: what autocannon and this machine add by themselves. */
+export interface FloorResult {
+  scenario: string;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  loadAverage: number;
+}
+
+export async function benchCallbackLoad(
+  options: { scenarios?: readonly LoadScenario[]; profileDir?: string; floor?: (result: FloorResult) => void } = {},
+): Promise<CallbackLoadResult[]> {
   const scenarios = options.scenarios ?? DEFAULT_SCENARIOS;
   const { createMigratedDatabase } = await import('../test/database.ts');
   const database = await createMigratedDatabase('pv_bench');
@@ -296,6 +321,23 @@ export async function benchCallbackLoad(options: { scenarios?: readonly LoadScen
       };
       // JIT, pool connections and the first pages of the tables, before anything is measured.
       await fire(server.url, await callbacksFor(WARMUP_REQUESTS), { connections: 16 });
+
+      if (options.floor && scenarios[0]) {
+        const scenario = scenarios[0];
+        const callbacks = await callbacksFor(scenario.requests);
+        await fire(server.floorUrl, callbacks.slice(0, WARMUP_REQUESTS), { connections: 16 });
+        const loadAverage = Number(loadavg()[0]!.toFixed(2));
+        const result = await fire(server.floorUrl, callbacks, scenario);
+        options.floor({
+          scenario: `${scenario.name}, against a bare 200 (harness floor)`,
+          perSecond: Math.round(result['2xx'] / result.duration),
+          p50Ms: percentileOf(result, 50),
+          p99Ms: percentileOf(result, 99),
+          maxMs: result.latency.max,
+          errors: result.errors + result.timeouts + result.non2xx,
+          loadAverage,
+        });
+      }
 
       for (const scenario of scenarios) {
         const callbacks = await callbacksFor(scenario.requests);
@@ -356,6 +398,7 @@ if (import.meta.main) {
       json: { type: 'boolean', default: false },
       requests: { type: 'string' },
       profile: { type: 'string' },
+      floor: { type: 'boolean', default: false },
     },
   });
   if (values.serve) {
@@ -364,10 +407,18 @@ if (import.meta.main) {
     const factor = values.requests ? Number(values.requests) / DEFAULT_SCENARIOS[0]!.requests : 1;
     if (!(factor > 0)) throw new Error('--requests must be a positive number');
     const scenarios = DEFAULT_SCENARIOS.map((scenario) => ({ ...scenario, requests: Math.max(1_000, Math.round(scenario.requests * factor)) }));
-    const results = await benchCallbackLoad({ scenarios, ...(values.profile ? { profileDir: values.profile } : {}) });
+    const floors: FloorResult[] = [];
+    const results = await benchCallbackLoad({
+      scenarios,
+      ...(values.profile ? { profileDir: values.profile } : {}),
+      ...(values.floor ? { floor: (floor: FloorResult) => void floors.push(floor) } : {}),
+    });
     if (values.json) {
-      for (const result of results) console.log(JSON.stringify(result));
+      for (const result of [...floors, ...results]) console.log(JSON.stringify(result));
     } else {
+      for (const floor of floors) {
+        console.log(`${floor.scenario}: ${floor.perSecond}/s, p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms, max ${floor.maxMs} ms, errors ${floor.errors} (load ${floor.loadAverage})`);
+      }
       console.log(`POST /wecom/callback under autocannon (127.0.0.1, ${cpus().length} cores; Node ${process.version})`);
       console.table(
         results.map((r) => ({
