@@ -109,4 +109,20 @@ describe('README examples', () => {
     expect(await a.tokens.refreshIfDue({ tickets: true })).toEqual({ access_token: false, jsapi_ticket: true, agent_config_ticket: true });
     expect(await b.tokens.refreshIfDue({ tickets: true })).toEqual({ access_token: false, jsapi_ticket: false, agent_config_ticket: false });
   });
+
+  it('quotas for a cluster: priorities, maxWaitMs, and the daily quota in PostgreSQL', async () => {
+    const emu = await emulator({ limits: { seatLimit: 1 } });
+    const db = await createTestDatabase('wecom_readme_quota');
+    cleanup.push(() => db.drop());
+    const client = new WeComClient({ corpId: emu.corpId, agentId: emu.agentId, secret: emu.secret, baseUrl: emu.url, databaseUrl: db.url, seatLimit: 1 });
+    cleanup.push(() => client.close());
+    await client.message.send({ toUser: ['zhangwei'] }, text('Your interview starts in 15 minutes'), { priority: 'urgent', maxWaitMs: 3_000 });
+    const members = emu.state.directory.toJSON().users.map((u) => u.userid).slice(0, 20);
+    // 200 person-times a day: bulk sends stop at 160, so the 9th send to 20 members waits for tomorrow.
+    const sent: unknown[] = [];
+    for (let i = 0; i < 9; i++) sent.push(await client.message.send({ toUser: members }, text(`digest ${i}`), { priority: 'bulk', maxWaitMs: 0 }).catch((e: unknown) => e));
+    expect(sent.slice(0, 7).every((r) => typeof (r as { msgid?: string }).msgid === 'string')).toBe(true);
+    expect(sent.slice(7)).toEqual([expect.objectContaining({ name: 'RateLimitWaitError' }), expect.objectContaining({ name: 'RateLimitWaitError' })]);
+    expect(emu.control.stats().errcodes['45009']).toBeUndefined();
+  });
 });
