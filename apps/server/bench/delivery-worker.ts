@@ -4,7 +4,8 @@
  * and graphile-worker at PAIRVIEW_WORKER_CONCURRENCY (unset: the default). It counts the PostgreSQL round trips
  * of its pool (every query is one) and reports them when told to stop.
  *
- * Env: DATABASE_URL, BENCH_EMULATOR_URL; optional PAIRVIEW_WORKER_CONCURRENCY. IPC: sends {ready}, then on
+ * Env: DATABASE_URL, BENCH_EMULATOR_URL; optional PAIRVIEW_WORKER_CONCURRENCY, BENCH_QUERY_BREAKDOWN=1 (print the
+ * statements by kind to stderr when stopping). IPC: sends {ready}, then on
  * {stop} stops the worker and sends {queries}.
  */
 import pg from 'pg';
@@ -24,9 +25,17 @@ const env = (name: string) => {
 };
 
 let queries = 0;
+/** Statements by their first words (BENCH_QUERY_BREAKDOWN=1): which part of the pipeline costs what. */
+const byStatement = new Map<string, number>();
+const breakdown = process.env.BENCH_QUERY_BREAKDOWN === '1';
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   queries++;
+  if (breakdown) {
+    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text ?? '');
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+    byStatement.set(key, (byStatement.get(key) ?? 0) + 1);
+  }
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
 
@@ -45,6 +54,7 @@ const notifier = createWeComNotifier({
 const runner = await startWorker({ pool: database.pool, db: database.db, clock: systemClock, timeZone: config.timeZone, notifier, concurrency: workerConcurrency() });
 // What the worker does at start (its first poll, the digest plan) is not the pipeline's cost per message.
 queries = 0;
+byStatement.clear();
 process.send!({ ready: true });
 process.on('message', async (message: { stop?: boolean }) => {
   if (!message.stop) return;
@@ -52,5 +62,6 @@ process.on('message', async (message: { stop?: boolean }) => {
   const used = queries;
   await client.close();
   await database.close();
+  if (breakdown) console.error([...byStatement].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${String(n).padStart(7)}  ${k}`).join('\n'));
   process.send!({ queries: used }, () => process.exit(0));
 });
