@@ -11,15 +11,19 @@
  * message with its own MsgId (signed like WeCom does, @pairview/wecom/testing), so each one does the full work:
  * none is a duplicate. Afterwards the bench checks that every 200 left exactly one logged callback and one job.
  *
- *   node apps/server/bench/callback-load.ts [--json] [--requests N] [--profile DIR]
+ *   node apps/server/bench/callback-load.ts [--json] [--floor] [--requests N] [--profile DIR]
  *
  * Two loads (DEFAULT_SCENARIOS): the goal's load (2,400 requests a second asked of autocannon, which delivers a
- * little over 2,000) and the capacity (128 connections sending back to back). --requests N scales the first to N
- * requests and the second alike; --json prints one JSON object a line per scenario. Bounded: only 127.0.0.1, a fixed number of requests per scenario,
- * and at most MAX_SECONDS per scenario. --profile writes the server process's CPU profile (node --cpu-prof) to DIR.
- * --floor first runs the first load against a bare 200 route of the same server process: what autocannon and the
- * machine add by themselves.
- * BENCH_LOG_MAX_IN_FLIGHT=n runs the server with that many callback-log statements in flight (default 2).
+ * little over 2,000) and the capacity (128 connections sending back to back). Each row also gives the callbacks per
+ * statement, the statements' p50/p99, a one-row commit's p50/p99 just before (the disk and PostgreSQL as they are),
+ * and the CPU per request of the server, its PostgreSQL backends and autocannon.
+ *   --json        one JSON object a line per scenario
+ *   --floor       first, the goal's load against a bare 200 route of the same server process: what autocannon and
+ *                 the machine add by themselves
+ *   --requests N  the first load scaled to N requests, the second alike
+ *   --profile DIR the server process's CPU profile (node --cpu-prof)
+ *   BENCH_LOG_MAX_IN_FLIGHT=n  that many callback-log statements in flight (default 2)
+ * Bounded: only 127.0.0.1, a fixed number of requests per scenario, and at most MAX_SECONDS per scenario.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
