@@ -111,7 +111,7 @@ export class RequestSender implements ApiCaller {
       } catch (error) {
         // Tell the caller whether an earlier attempt may have reached WeCom (a job re-planned for later must then
         // resend the same body under the duplicate check, not a new one).
-        if (error instanceof RateLimitWaitError) (error as RateLimitWaitError & { attempt?: number }).attempt = attempt;
+        if (error instanceof RateLimitWaitError) error.attempt = attempt;
         throw error;
       }
       if (typeof waited === 'number' && waited > 0) {

@@ -63,6 +63,11 @@ export class RateLimitWaitError extends Error {
   readonly waitMs: number;
   /** Epoch milliseconds when the quota is expected to be free: try again then. Infinity: never. */
   readonly retryAt: number;
+  /**
+   * Set by the request pipeline: the attempt of the call that was to go (1: no attempt of this call reached WeCom,
+   * so nothing was sent; more: an earlier attempt may have, and a resend must be the same request).
+   */
+  attempt?: number;
   constructor(quotas: readonly string[], waitMs: number, maxWaitMs: number, retryAt = Number.POSITIVE_INFINITY, reason?: string) {
     super(
       reason ??

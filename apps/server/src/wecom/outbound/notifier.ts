@@ -135,7 +135,7 @@ export function createWeComNotifier(deps: WeComGlueDeps, options: WeComNotifierO
       if (error instanceof RateLimitWaitError && Number.isFinite(error.retryAt)) {
         // Not now: a quota is used up until retryAt. If no attempt of this call reached WeCom, nothing was sent
         // (a first send then renders afresh next time); otherwise the stored body is resent (duplicate check).
-        if ((error as RateLimitWaitError & { attempt?: number }).attempt === 1) await unmarkSending(outbound, outboxId, person.id, resend);
+        if (error.attempt === 1) await unmarkSending(outbound, outboxId, person.id, resend);
         return { status: 'deferred', until: new Date(error.retryAt), reason: `${error.quotas.join(', ')}: ${error.message}` };
       }
       const failure = classifyFailure(error);
