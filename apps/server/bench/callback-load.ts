@@ -29,6 +29,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
@@ -88,6 +89,9 @@ export interface CallbackLoadResult {
   /** Duration of the callback-log statements (insert, jobs, commit) during the scenario. */
   statementP50Ms: number | null;
   statementP99Ms: number | null;
+  /** The server's event-loop delay during the scenario (perf_hooks.monitorEventLoopDelay). */
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
 }
 
 // ---- the server process -------------------------------------------------------------------------------------
@@ -107,6 +111,9 @@ async function serve(): Promise<void> {
   const inFlight = process.env.BENCH_LOG_MAX_IN_FLIGHT; // to compare settings: BENCH_LOG_MAX_IN_FLIGHT=4 node bench/…
   // How long each callback-log statement took (insert + jobs + commit): the floor under a callback's latency.
   let statementMs: number[] = [];
+  // And how long the server's event loop was held up (GC, synchronous work): the other thing a request waits for.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const plugin = createCallbackPlugin(
     { client, config, db: database.db, pool: database.pool, clock: systemClock, log },
     { logBatch: { ...(inFlight ? { maxInFlight: Number(inFlight) } : {}), onBatch: (_size, ms) => void statementMs.push(ms) } },
@@ -127,7 +134,9 @@ async function serve(): Promise<void> {
       const sorted = statementMs.sort((a, b) => a - b);
       statementMs = [];
       const at = (p: number) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!.toFixed(1)) : null);
-      process.send!({ cpuMicroseconds: user + system, batches: plugin.logStats?.() ?? null, statementP50Ms: at(0.5), statementP99Ms: at(0.99) });
+      const loop = { eventLoopP99Ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)), eventLoopMaxMs: Number((loopDelay.max / 1e6).toFixed(1)) };
+      loopDelay.reset();
+      process.send!({ cpuMicroseconds: user + system, batches: plugin.logStats?.() ?? null, statementP50Ms: at(0.5), statementP99Ms: at(0.99), ...loop });
       return;
     }
     await bare.close();
@@ -144,7 +153,14 @@ interface ServerProcess {
   /** The bare 200 route of the same process (the harness floor). */
   floorUrl: string;
   /** CPU time the server process has used so far (user + system), and its callback log's batches so far. */
-  usage(): Promise<{ cpuMicroseconds: number; batches: { batches: number; callbacks: number } | null; statementP50Ms: number | null; statementP99Ms: number | null }>;
+  usage(): Promise<{
+    cpuMicroseconds: number;
+    batches: { batches: number; callbacks: number } | null;
+    statementP50Ms: number | null;
+    statementP99Ms: number | null;
+    eventLoopP99Ms: number;
+    eventLoopMaxMs: number;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -384,6 +400,8 @@ export async function benchCallbackLoad(
           commitP99Ms: commit.p99,
           statementP50Ms: after.server.statementP50Ms,
           statementP99Ms: after.server.statementP99Ms,
+          eventLoopP99Ms: after.server.eventLoopP99Ms,
+          eventLoopMaxMs: after.server.eventLoopMaxMs,
         });
       }
     } finally {
@@ -437,6 +455,7 @@ if (import.meta.main) {
           'per batch': r.callbacksPerBatch,
           'statement p50/p99 ms': `${r.statementP50Ms}/${r.statementP99Ms}`,
           'commit p50/p99 ms': `${r.commitP50Ms}/${r.commitP99Ms}`,
+          'event loop p99/max ms': `${r.eventLoopP99Ms}/${r.eventLoopMaxMs}`,
           'CPU µs/req server+pg+client': `${r.cpuMicrosecondsPerRequest.server}+${r.cpuMicrosecondsPerRequest.postgres}+${r.cpuMicrosecondsPerRequest.client}`,
           'load avg': r.loadAverage,
         })),
