@@ -8,6 +8,7 @@ import { LANGUAGES } from '../languages/catalog.ts';
 import type { LanguageDef } from '../languages/catalog.ts';
 import { createRegistry, limitsFor } from '../languages/registry.ts';
 import type { Registry, RuntimeEntry } from '../languages/registry.ts';
+import type { ResolvedOptions } from '../config.ts';
 import type { JobEnv } from '../jobs/execute.ts';
 import type { LanguageReport, RunnerLimits, SandboxReport } from '../types.ts';
 import { detectCgroups } from './cgroups.ts';
@@ -21,19 +22,12 @@ import type { Instance } from './state.ts';
 import { createUidPool, sweepUidLocks } from './uids.ts';
 import type { UidPool } from './uids.ts';
 
-export interface PrepareOptions {
-  stateDir: string;
-  cacheDir: string | null;
-  cacheMaxBytes: number;
-  uidBase: number;
-  uidCount: number;
-  boxSize: number;
-  tmpSize: number;
-  limits: RunnerLimits;
-  limitOverrides?: Record<string, Partial<RunnerLimits>>;
-  log: (line: string) => void;
-  bwrapPath: string;
-}
+/** The resolved runner options (config.ts) the sandbox needs; limitOverrides may be left out. */
+export type PrepareOptions = Pick<
+  ResolvedOptions,
+  'stateDir' | 'cacheDir' | 'cacheMaxBytes' | 'uidBase' | 'uidCount' | 'boxSize' | 'tmpSize' | 'limits' | 'log' | 'bwrapPath'
+> &
+  Partial<Pick<ResolvedOptions, 'limitOverrides'>>;
 
 export interface Prepared {
   report: SandboxReport;
