@@ -10,7 +10,7 @@ import { createRegistry, limitsFor } from '../languages/registry.ts';
 import type { Registry, RuntimeEntry } from '../languages/registry.ts';
 import type { ResolvedOptions } from '../config.ts';
 import type { JobEnv } from '../jobs/execute.ts';
-import type { LanguageReport, RunnerLimits, SandboxReport } from '../types.ts';
+import type { LanguageReport, SandboxReport } from '../types.ts';
 import { detectCgroups } from './cgroups.ts';
 import type { Cgroups } from './cgroups.ts';
 import { runHost } from './host.ts';
